@@ -1,0 +1,84 @@
+"""Text normalisation shared by documents and queries.
+
+One function decides what "the same text" means everywhere (ingest, BM25, dense, matching):
+NFC, one tone-mark placement convention, unified dashes/quotes/whitespace.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Vietnamese tone marks as combining characters (NFD). Vowel-shape marks (circumflex,
+# breve, horn) are not tones and stay where they are.
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_TONE_RE = re.compile(f"[{_TONES}]")
+# Syllables ending in oa / oe / uy with no final consonant are the only ones whose tone
+# placement varies in practice ("hoà"/"hòa", "khoẻ"/"khỏe", "uỷ"/"ủy"). We use the
+# traditional placement (on the first vowel), which the bundled corpus mostly uses.
+_VARIANT_END = re.compile(r"(?<![qQ])(o[ae]|u[y])$", re.IGNORECASE)
+_WORD_RE = re.compile(r"\w+")
+
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ",
+                         "\u2009": " ", "\u200b": "", "\ufeff": "", "\u201c": '"', "\u201d": '"',
+                         "\u2018": "'", "\u2019": "'"})
+
+
+def _fix_tone(match: re.Match) -> str:
+    word = match.group(0)
+    d = unicodedata.normalize("NFD", word)
+    tones = _TONE_RE.findall(d)
+    if len(tones) != 1:
+        return word
+    base = _TONE_RE.sub("", d)
+    m = _VARIANT_END.search(base)
+    if not m:
+        return word
+    pos = m.start() + 1  # just after the first vowel of the pair
+    return unicodedata.normalize("NFC", base[:pos] + tones[0] + base[pos:])
+
+
+def normalize_tones(text: str) -> str:
+    """Move tone marks of oa/oe/uy syllables to one placement ("hoà" -> "hòa")."""
+    return _WORD_RE.sub(_fix_tone, text)
+
+
+def normalize(text: str) -> str:
+    """The canonical form of any text: NFC, one tone placement, plain dashes/quotes, single spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_DASHES)
+    text = normalize_tones(text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Strip all diacritics and lowercase ("Sở Tài chính" -> "so tai chinh"), for diacritic-free matching."""
+    d = unicodedata.normalize("NFD", text.lower())
+    d = "".join(c for c in d if unicodedata.category(c) != "Mn")
+    return d.replace("đ", "d")
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != text.lower()
+
+
+_SYLLABLE_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*|%")
+
+
+def syllables(text: str) -> list[str]:
+    """Lowercased syllables of normalised text; keeps "62-kl/tw", "19-nq/tw" and "%" as units."""
+    return _SYLLABLE_RE.findall(normalize(text).lower())
+
+
+def strip_markdown(line: str) -> tuple[str, set[str]]:
+    """Remove markdown emphasis and say which emphasis the line carried as a whole.
+
+    Returns the plain line and a set with "bold" and/or "italic" when the emphasis
+    spans the line (that is when it carries meaning in these plans: bold titles,
+    italic assignment notes)."""
+    s = line.strip()
+    marks: set[str] = set()
+    if s.startswith("**") and s.rstrip().endswith("**") and len(s) > 4:
+        marks.add("bold")
+    elif s.startswith("*") and s.endswith("*") and len(s) > 2:
+        marks.add("italic")
+    plain = re.sub(r"\*+", "", s)
+    return plain.strip(), marks

@@ -1,0 +1,112 @@
+"""Turn raw text into logical lines: cleaned, with markdown meaning kept, hard line breaks repaired,
+and each line's span in the original text (so a citation can show the exact original words)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .clean import normalize, strip_markdown
+
+# Structural markers these plans use, outermost first. Order = nesting level.
+MARKERS = [
+    ("roman", re.compile(r"^(?P<m>[IVX]{1,4})\s*[.\-]\s*(?=\S)")),
+    ("number", re.compile(r"^(?P<m>\d{1,2})\.\s+(?=\S)")),
+    ("letter", re.compile(r"^(?P<m>[a-zđ])\)\s*(?=\S)")),
+    ("paren", re.compile(r"^\((?P<m>\d{1,2})\)\s*(?=\S)")),
+    ("dash", re.compile(r"^(?P<m>[-+•])\s*(?=[^\s\-])")),
+]
+LEVEL = {name: i for i, (name, _) in enumerate(MARKERS)}
+
+HEADER_RE = re.compile(
+    r"^(Số hiệu|Ngày ban hành|Ngày có hiệu lực|Loại văn bản|Cơ quan ban hành|Người ký|Lĩnh vực|Số\s*:|Số\s+\d"
+    r"|CỘNG HÒA|Độc lập|-{3,}|H[ỎO]A TỐC|KHẨN|MẬT)")
+PLACE_DATE_RE = re.compile(r"^[^\d,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
+RECIPIENTS_RE = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
+TERMINAL = tuple(".:;!?")
+
+
+@dataclass
+class Line:
+    text: str  # cleaned (NFC, one tone placement, markdown removed)
+    start: int  # span in the original text
+    end: int
+    marks: set[str] = field(default_factory=set)  # "bold" / "italic" when the whole line carried it
+
+    @property
+    def marker(self) -> tuple[str, str, str] | None:
+        """(kind, label, rest) when the line opens a structural unit."""
+        for kind, rx in MARKERS:
+            m = rx.match(self.text)
+            if m:
+                return kind, m.group("m"), self.text[m.end():].strip()
+        return None
+
+
+def _is_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _starts_lower(s: str) -> bool:
+    s = s.lstrip("\"'(“")
+    return bool(s) and s[0].islower()
+
+
+def _blocks_merge(line: Line) -> bool:
+    t = line.text
+    return bool(line.marker or HEADER_RE.match(t) or PLACE_DATE_RE.match(t) or RECIPIENTS_RE.match(t)
+                or "italic" in line.marks)
+
+
+def physical_lines(raw: str) -> list[Line]:
+    out, pos, in_bold = [], 0, False
+    for part in raw.splitlines(keepends=True):
+        body = part.rstrip("\r\n")
+        if body.strip():
+            plain, marks = strip_markdown(body)
+            # bold that spans several lines ("**title line 1 / line 2**") marks every line
+            s = body.strip()
+            if s.startswith("**") and not s.endswith("**"):
+                in_bold, marks = True, marks | {"bold"}
+            elif in_bold:
+                marks = marks | {"bold"}
+                if s.endswith("**"):
+                    in_bold = False
+            lead = len(body) - len(body.lstrip())
+            text = normalize(plain)
+            if text:
+                out.append(Line(text, pos + lead, pos + len(body.rstrip()), marks))
+        pos += len(part)
+    return out
+
+
+def is_hard_wrapped(lines: list[Line]) -> bool:
+    """PDF conversions break lines mid-sentence; detect it so that capitalised continuations are joined too."""
+    if len(lines) < 10:
+        return False
+    breaks = sum(1 for a, b in zip(lines, lines[1:]) if not a.text.endswith(TERMINAL) and _starts_lower(b.text))
+    return breaks / len(lines) > 0.15
+
+
+def logical_lines(raw: str) -> list[Line]:
+    """Physical lines joined where a sentence was broken across lines."""
+    lines = physical_lines(raw)
+    wrapped = is_hard_wrapped(lines)
+    out: list[Line] = []
+    for ln in lines:
+        prev = out[-1] if out else None
+        # A lowercase start continues the previous sentence (even after ";" or ","); in a
+        # hard-wrapped file so does any line after one that did not end a sentence.
+        join = (prev is not None and not _blocks_merge(ln) and prev.marks == ln.marks
+                and not HEADER_RE.match(prev.text) and not PLACE_DATE_RE.match(prev.text)
+                and "italic" not in prev.marks
+                and ((_starts_lower(ln.text) and not prev.text.endswith((".", "!", "?")))
+                     or (wrapped and not prev.text.endswith(TERMINAL) and not _is_upper(prev.text))))
+        if join:
+            # "Kế hoạch số 92-" + "KH/HU" is one token; "kinh tế -" + "kỹ thuật" is two words.
+            glue = "" if re.search(r"\S-$", prev.text) else " "
+            prev.text = prev.text + glue + ln.text
+            prev.end = ln.end
+        else:
+            out.append(Line(ln.text, ln.start, ln.end, set(ln.marks)))
+    return out

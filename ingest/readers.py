@@ -1,0 +1,94 @@
+"""Read a document file into text, or fail with a message naming the file and the problem."""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUPPORTED = {".txt", ".md", ".docx", ".pdf"}
+MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of KB; 20 MB is far beyond any real one
+
+
+class IngestError(Exception):
+    """A document that cannot be ingested. str() names the file and the reason."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+@dataclass
+class RawText:
+    text: str
+    warnings: list[str] = field(default_factory=list)
+
+
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+
+
+def _decode_text(path: Path, data: bytes) -> RawText:
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            text = data.decode(enc)
+            warn = [] if enc == "utf-8-sig" else [f"{path}: decoded as {enc.upper()} (byte-order mark); UTF-8 is preferred"]
+            return RawText(text, warn)
+    if b"\x00" in data[:8192]:
+        raise IngestError(path, "binary file (contains NUL bytes), not a text document")
+    try:
+        return RawText(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        guess = f" (looks like {best.encoding})" if best is not None else ""
+        raise IngestError(path, f"not valid UTF-8{guess}: invalid byte at offset {e.start}; "
+                                "re-save the file as UTF-8") from None
+
+
+def _read_docx(path: Path) -> str:
+    import docx
+
+    try:
+        d = docx.Document(str(path))
+    except Exception as e:  # python-docx raises several types for corrupt zips
+        raise IngestError(path, f"cannot open as DOCX ({type(e).__name__}: {e})") from None
+    parts = [p.text for p in d.paragraphs]
+    for table in d.tables:
+        for row in table.rows:
+            parts.append(" | ".join(c.text.strip() for c in row.cells))
+    return "\n\n".join(parts)
+
+
+def _read_pdf(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError) as e:
+        raise IngestError(path, f"cannot read PDF ({e})") from None
+
+
+def read_document(path: Path | str, max_bytes: int = MAX_BYTES) -> RawText:
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED:
+        raise IngestError(path, f"unsupported file type '{ext or '(none)'}'; supported: {', '.join(sorted(SUPPORTED))}")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(path, "empty file")
+    if size > max_bytes:
+        raise IngestError(path, f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit)")
+    if ext in (".txt", ".md"):
+        raw = _decode_text(path, path.read_bytes())
+    elif ext == ".docx":
+        raw = RawText(_read_docx(path))
+    else:
+        raw = RawText(_read_pdf(path))
+    if not raw.text.strip():
+        what = "no text layer (scanned PDF? run OCR first)" if ext == ".pdf" else "no text"
+        raise IngestError(path, f"file has {what}")
+    return raw
