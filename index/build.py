@@ -1,0 +1,93 @@
+"""docs.jsonl -> index: clause embeddings (reused for unchanged clauses), FAISS, two BM25 indexes."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+from ingest import atomic
+
+from . import dense, manifest
+from .embedder import Embedder
+from .lexical import BM25Index, tokenize
+from .restore import Restorer
+from .store import current_dir, new_build_dir, publish
+
+DEFAULT_PARAMS = {"tokenizer": "syllable+bigram", "k1": 1.2, "b": 0.75, "faiss": "auto"}
+
+
+def clause_rows(docs: list[dict]) -> list[dict]:
+    """One flat row per clause, with the document fields a hit needs for its citation and filters."""
+    rows = []
+    for d in docs:
+        m = d["meta"]
+        for c in d["clauses"]:
+            rows.append({**{k: v for k, v in c.items() if k != "segmented"}, "doc_id": d["doc_id"],
+                         "source": d["source"], "segmented": c.get("segmented", ""),
+                         "doc": {"number": m.get("number"), "title": m.get("title"), "issuer": m.get("issuer"),
+                                 "province": m.get("province"), "date": m.get("date"), "type": m.get("type"),
+                                 "level": m.get("level")}})
+    return rows
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _previous_vectors(index_dir: Path, model_fp: str) -> dict[str, np.ndarray]:
+    d = current_dir(index_dir)
+    if d is None:
+        return {}
+    try:
+        m = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+        if m["model"]["fingerprint"] != model_fp:
+            return {}
+        emb = np.load(d / "embeddings.npy")
+        keys = [_text_key(c["search_text"]) for c in atomic.read_jsonl(d / "clauses.jsonl")]
+        return dict(zip(keys, emb))
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+def build_index(docs: list[dict], embedder: Embedder, index_dir: Path, params: dict | None = None,
+                progress=None) -> tuple[Path, dict]:
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    index_dir = Path(index_dir)
+    rows = clause_rows(docs)
+    texts = [r["search_text"] for r in rows]
+    prev = _previous_vectors(index_dir, embedder.fingerprint)
+    todo = [i for i, t in enumerate(texts) if _text_key(t) not in prev]
+    emb = np.zeros((len(rows), embedder.dim), dtype=np.float32)
+    for i, t in enumerate(texts):
+        if _text_key(t) in prev:
+            emb[i] = prev[_text_key(t)]
+    if todo:
+        new = embedder.encode_passages([texts[i] for i in todo], progress=progress)
+        emb[todo] = new
+    stats = {"clauses": len(rows), "embedded": len(todo), "reused": len(rows) - len(todo)}
+
+    build_id = uuid.uuid4().hex[:12]
+    tmp = new_build_dir(index_dir)
+    try:
+        atomic.write_jsonl(tmp / "clauses.jsonl", rows)
+        np.save(tmp / "embeddings.npy", emb)
+        fa = dense.build(emb, params["faiss"])
+        dense.save(fa, tmp / "faiss.index")
+        scheme = params["tokenizer"]
+        BM25Index.build([tokenize(t, scheme, segmented=r["segmented"]) for t, r in zip(texts, rows)],
+                        params["k1"], params["b"]).save(tmp / "bm25")
+        BM25Index.build([tokenize(t, scheme, folded=True, segmented=r["segmented"]) for t, r in zip(texts, rows)],
+                        params["k1"], params["b"]).save(tmp / "bm25_folded")
+        atomic.write_json(tmp / "restore.json", Restorer.from_texts(texts).to_dict())
+        man = manifest.make(getattr(embedder, "name", "embedder"), embedder.fingerprint, embedder.dim, docs,
+                            {**params, "faiss_kind": dense.choose_kind(len(rows), params["faiss"])}, build_id)
+        atomic.write_json(tmp / "manifest.json", man)
+        final = publish(index_dir, tmp, build_id)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final, stats

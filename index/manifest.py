@@ -1,0 +1,55 @@
+"""What an index was built from: model (and its fingerprint), corpus hashes, index parameters.
+An index whose manifest does not match the current model or corpus is reported, never silently used."""
+from __future__ import annotations
+
+import datetime as dt
+
+MANIFEST_VERSION = 1
+
+
+class IndexMismatchError(RuntimeError):
+    """The index on disk was built from a different model, corpus or parameters."""
+
+    def __init__(self, problems: list[str], where: str = ""):
+        self.problems = problems
+        super().__init__(f"index {where} does not match: " + "; ".join(problems)
+                         + ". Run `policyqa build` to rebuild it.")
+
+
+def make(model_name: str, model_fp: str, dim: int, docs: list[dict], params: dict, build_id: str) -> dict:
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "build_id": build_id,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "model": {"name": model_name, "fingerprint": model_fp, "dim": dim},
+        "corpus": {"documents": {d["doc_id"]: d["sha256"] for d in docs},
+                   "clauses": sum(len(d["clauses"]) for d in docs),
+                   "parser_versions": sorted({d.get("parser_version") for d in docs if d.get("parser_version")})},
+        "params": params,
+    }
+
+
+def problems(manifest: dict, model_fp: str | None, docs: list[dict] | None, params: dict | None = None) -> list[str]:
+    out = []
+    if manifest.get("manifest_version") != MANIFEST_VERSION:
+        out.append(f"manifest version {manifest.get('manifest_version')} != {MANIFEST_VERSION}")
+    if model_fp is not None and manifest["model"]["fingerprint"] != model_fp:
+        out.append(f"built with model {manifest['model']['name']} ({manifest['model']['fingerprint'][:12]}), "
+                   f"current model is {model_fp[:12]}")
+    if docs is not None:
+        want = {d["doc_id"]: d["sha256"] for d in docs}
+        have = manifest["corpus"]["documents"]
+        added = sorted(set(want) - set(have))
+        removed = sorted(set(have) - set(want))
+        changed = sorted(k for k in set(want) & set(have) if want[k] != have[k])
+        if added:
+            out.append(f"documents not indexed: {', '.join(added)}")
+        if removed:
+            out.append(f"indexed documents no longer in the corpus: {', '.join(removed)}")
+        if changed:
+            out.append(f"documents changed since indexing: {', '.join(changed)}")
+    if params is not None:
+        for k, v in params.items():
+            if manifest["params"].get(k) != v:
+                out.append(f"parameter {k}={manifest['params'].get(k)!r}, expected {v!r}")
+    return out

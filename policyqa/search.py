@@ -1,0 +1,165 @@
+"""Search clauses: BM25, dense, or their fusion (default), with filters and citations."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index import dense
+from index.lexical import tokenize
+from ingest.clean import fold, has_diacritics, normalize
+
+from . import citation, fusion, highlight
+from .engine import Engine
+
+MODES = ("hybrid", "dense", "bm25")
+CANDIDATES = 100  # per retriever, before fusion
+
+
+@dataclass
+class Filters:
+    province: str | None = None
+    doc: str | None = None  # document id, number or file name
+    level: str | None = None
+    date_from: str | None = None  # ISO yyyy-mm-dd; documents without a date are excluded when set
+    date_to: str | None = None
+
+    def active(self) -> bool:
+        return any(v for v in vars(self).values())
+
+
+@dataclass
+class SearchResult:
+    query: str
+    mode: str
+    hits: list[dict]
+    dense_query: str | None = None  # the query the dense model saw (diacritics restored if needed)
+    filters: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"query": self.query, "mode": self.mode, "dense_query": self.dense_query, "filters": self.filters,
+                "hits": self.hits}
+
+
+def _match(value: str | None, wanted: str) -> bool:
+    return value is not None and fold(normalize(value)) == fold(normalize(wanted))
+
+
+def filter_mask(engine: Engine, f: Filters | None) -> np.ndarray:
+    rows = engine.rows
+    mask = np.ones(len(rows), dtype=bool)
+    if not f or not f.active():
+        return mask
+    for i, r in enumerate(rows):
+        d = r["doc"]
+        ok = True
+        if f.province:
+            ok &= _match(d.get("province"), f.province)
+        if f.doc:
+            ok &= f.doc in (r["doc_id"], d.get("number"), r["source"], r["source"].rsplit("/", 1)[-1])
+        if f.level:
+            ok &= _match(d.get("level"), f.level)
+        if f.date_from or f.date_to:
+            date = d.get("date")
+            ok &= bool(date) and (not f.date_from or date >= f.date_from) and (not f.date_to or date <= f.date_to)
+        mask[i] = ok
+    return mask
+
+
+def bm25_scores(engine: Engine, query: str) -> np.ndarray:
+    """Queries typed without diacritics are matched against the diacritic-free index."""
+    scheme = engine.index.manifest["params"]["tokenizer"]
+    if has_diacritics(query):
+        return engine.index.bm25.scores(tokenize(query, scheme))
+    return engine.index.bm25_folded.scores(tokenize(query, scheme, folded=True))
+
+
+def dense_query_text(engine: Engine, query: str) -> str:
+    return query if has_diacritics(query) else engine.index.restorer.restore(query)
+
+
+def dense_scores(engine: Engine, query: str, mask: np.ndarray, n: int) -> tuple[list[int], dict[int, float]]:
+    qv = engine.embedder.encode_queries([dense_query_text(engine, query)])[0]
+    if mask.all():
+        scores, ids = dense.search(engine.index.faiss, qv, n)
+        return [int(i) for i in ids], {int(i): float(s) for s, i in zip(scores, ids)}
+    idx = np.flatnonzero(mask)  # filtered: exact scores over the allowed rows only
+    s = engine.index.embeddings[idx] @ qv
+    order = np.argsort(-s)[:n]
+    return [int(idx[o]) for o in order], {int(idx[o]): float(s[o]) for o in order}
+
+
+def rank(engine: Engine, query: str, mode: str = "hybrid", mask: np.ndarray | None = None,
+         n: int = CANDIDATES) -> list[tuple[int, float, dict]]:
+    """(row, score, per-retriever scores) best first."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    mask = filter_mask(engine, None) if mask is None else mask
+    parts: dict[int, dict] = {}
+    lists = []
+    if mode in ("bm25", "hybrid"):
+        b = bm25_scores(engine, query)
+        bl = fusion.top(b, mask & (b > 0), n)
+        for i in bl:
+            parts.setdefault(i, {})["bm25"] = float(b[i])
+        lists.append(bl)
+    if mode in ("dense", "hybrid"):
+        dl, ds = dense_scores(engine, query, mask, n)
+        for i in dl:
+            parts.setdefault(i, {})["dense"] = ds[i]
+        lists.append(dl)
+    if mode == "hybrid":
+        fused = fusion.rrf(*lists)
+        order = sorted(fused, key=lambda i: -fused[i])
+        return [(i, fused[i], parts[i]) for i in order]
+    key = "bm25" if mode == "bm25" else "dense"
+    return [(i, parts[i][key], parts[i]) for i in lists[0]]
+
+
+def hit(engine: Engine, row: int, rank_no: int, score: float, scores: dict, query: str) -> dict:
+    r = engine.rows[row]
+    doc = {k: r["doc"].get(k) for k in ("number", "title", "issuer", "province", "date", "type")}
+    return {
+        "rank": rank_no,
+        "score": round(float(score), 6),
+        "text": r["text"],
+        "source": r["source"],
+        "clause_id": r["clause_id"],
+        "section": r["path"],
+        "citation": citation.citation(r["doc"], r["path"]),
+        "doc": doc,
+        # additions beyond the documented core (stable too):
+        "doc_id": r["doc_id"],
+        "level": r["doc"].get("level"),
+        "heading": r["heading"],
+        "breadcrumb": r["breadcrumb"],
+        "notes": r["notes"],
+        "fields": {k: v["value"] for k, v in r["fields"].items()},
+        "highlights": highlight.spans(query, r["text"]),
+        "scores": {k: round(v, 6) for k, v in scores.items()},
+        "span": r["span"],
+    }
+
+
+def search(engine: Engine, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> SearchResult:
+    query = normalize(query)
+    if not query:
+        raise ValueError("empty query")
+    mask = filter_mask(engine, filters)
+    ranked = rank(engine, query, mode, mask, max(CANDIDATES, k))[:k]
+    hits = [hit(engine, i, n + 1, s, parts, query) for n, (i, s, parts) in enumerate(ranked)]
+    return SearchResult(query, mode, hits, dense_query_text(engine, query) if mode != "bm25" else None,
+                        {k: v for k, v in vars(filters).items() if v} if filters else {})
+
+
+def doc_ids_matching(engine: Engine, spec: str) -> list[str]:
+    """Document ids for a user's --docs value: id, number, province or file name (comma-separated)."""
+    out = []
+    for part in [p.strip() for p in re.split(r",(?![^()]*\))", spec) if p.strip()]:
+        for did, d in engine.docs.items():
+            m = d["meta"]
+            if part in (did, m.get("number"), d["source"], d["source"].rsplit("/", 1)[-1]) or \
+                    _match(m.get("province"), part):
+                out.append(did)
+    return list(dict.fromkeys(out))
