@@ -10,6 +10,7 @@ from index.store import LoadedIndex, load
 from ingest.pipeline import load_docs
 
 from .config import Settings
+from .overlap import Coverage
 
 
 class Engine:
@@ -21,6 +22,8 @@ class Engine:
         self._lock = threading.Lock()
         self.rows = index.clauses
         self.row_of = {r["clause_id"]: i for i, r in enumerate(self.rows)}
+        texts = [r["search_text"] for r in self.rows]
+        self._coverage = {False: Coverage(texts, folded=False), True: Coverage(texts, folded=True)}
 
     @classmethod
     def load(cls, settings: Settings | None = None, embedder: Embedder | None = None, check: bool = True) -> "Engine":
@@ -49,3 +52,11 @@ class Engine:
     def clause(self, clause_id: str) -> dict | None:
         i = self.row_of.get(clause_id)
         return self.rows[i] if i is not None else None
+
+    def coverage(self, question: str, text: str) -> float:
+        """IDF-weighted share of the question's content words found in `text` (see overlap.Coverage)."""
+        from .ask import content_units  # ask's notion of which words are content
+        from ingest.clean import has_diacritics
+
+        folded = not has_diacritics(question)
+        return self._coverage[folded](content_units(question, folded), text)

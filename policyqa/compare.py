@@ -1,0 +1,230 @@
+"""How documents word the same task: the best clause of each document side by side, with the lead
+agency, timeframe and a word-level diff; documents without a close enough clause are marked missing.
+Also a whole-document alignment of two documents."""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingest.clean import normalize
+from ingest.segment import strip_marker
+
+from . import citation
+from .ask import content_terms
+from .engine import Engine
+from .search import doc_ids_matching
+
+# Cosine similarity (multilingual-e5-small) below which a document is said to lack the task.
+# Chosen by measurement on eval/compare.jsonl (see eval/README.md): the midpoint between the
+# lowest similarity of a labelled match and the highest of a document labelled as lacking the task.
+QUERY_THRESHOLD = 0.82
+# Clause-to-clause (passage/passage) similarities run higher; used for clause ids and --align.
+CLAUSE_THRESHOLD = 0.90
+# Above this cosine a clause states the task even in other words ("chuyển thành công ty cổ phần").
+SURE_THRESHOLD = 0.89
+COVERAGE_MIN = 0.6  # IDF-weighted share of the query's content words found in the clause
+COVERAGE_WEIGHT = 0.1
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\S+", normalize(strip_marker(text)))
+
+
+def word_diff(ref: str, other: str) -> list[dict]:
+    """Word-level diff of `other` against `ref`: [{"op": "equal"|"delete"|"insert", "text": ...}]."""
+    a, b = words(ref), words(other)
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append({"op": "equal", "text": " ".join(a[i1:i2])})
+        else:
+            if i2 > i1:
+                out.append({"op": "delete", "text": " ".join(a[i1:i2])})
+            if j2 > j1:
+                out.append({"op": "insert", "text": " ".join(b[j1:j2])})
+    return out
+
+
+def similarity_ratio(ref: str, other: str) -> float:
+    return difflib.SequenceMatcher(a=words(ref), b=words(other), autojunk=False).ratio()
+
+
+def _row(engine: Engine, did: str, i: int | None, sim: float, status: str) -> dict:
+    d = engine.docs[did]
+    m = d["meta"]
+    base = {"doc_id": did, "province": m.get("province"), "number": m.get("number"), "issuer": m.get("issuer"),
+            "level": m.get("level"), "status": status, "similarity": round(float(sim), 4)}
+    if i is None:
+        return {**base, "clause_id": None, "section": None, "citation": None, "text": None, "lead": None,
+                "coordinating": None, "timeframe": None, "source": d["source"]}
+    r = engine.rows[i]
+    f = r["fields"]
+    return {**base, "clause_id": r["clause_id"], "section": r["path"], "citation": citation.citation(r["doc"], r["path"]),
+            "text": r["text"], "lead": f.get("lead", {}).get("value"), "coordinating": f.get("coordinating", {}).get("value"),
+            "timeframe": f.get("timeframe", {}).get("value"), "source": r["source"]}
+
+
+@dataclass
+class Comparison:
+    query: str
+    threshold: float
+    rows: list[dict]
+    reference: str | None = None  # clause id the diffs are taken against
+    kind: str = "task"
+
+    def to_json(self) -> dict:
+        return {"query": self.query, "threshold": self.threshold, "reference": self.reference, "rows": self.rows}
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        cols = ["doc_id", "province", "number", "issuer", "status", "similarity", "section", "clause_id", "lead",
+                "coordinating", "timeframe", "text", "differences"]
+        w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore")
+        w.writeheader()
+        for r in self.rows:
+            diff = " ".join(("[-" + p["text"] + "-]") if p["op"] == "delete" else ("{+" + p["text"] + "+}")
+                            for p in r.get("diff") or [] if p["op"] != "equal")
+            w.writerow({**r, "differences": diff})
+        return buf.getvalue()
+
+    def to_text(self) -> str:
+        lines = [f"So sánh: {self.query}  (ngưỡng tương đồng {self.threshold:.3f})"]
+        for r in self.rows:
+            place = r["province"] or r["issuer"] or r["doc_id"]
+            if r["status"] == "missing":
+                lines.append(f"\n■ {place} ({r['number'] or 'không số'}): KHÔNG CÓ nhiệm vụ tương ứng "
+                             f"(gần nhất {r['similarity']:.3f})")
+                continue
+            lines.append(f"\n■ {place} ({r['number'] or 'không số'}, {r['section']}) — tương đồng {r['similarity']:.3f}"
+                         + (" [đối chiếu]" if r["clause_id"] == self.reference else ""))
+            lines.append(f"  Chủ trì: {r['lead'] or '—'} | Thời gian: {r['timeframe'] or '—'}")
+            if r.get("diff") and r["clause_id"] != self.reference:
+                lines.append("  " + " ".join(p["text"] if p["op"] == "equal" else
+                                             (f"[-{p['text']}-]" if p["op"] == "delete" else f"{{+{p['text']}+}}")
+                                             for p in r["diff"]))
+            else:
+                lines.append("  " + (r["text"] or ""))
+        return "\n".join(lines)
+
+
+def _query_vector(engine: Engine, query: str) -> tuple[np.ndarray, float, str | None]:
+    """A clause id compares clause to clause; words compare as a query."""
+    row = engine.row_of.get(query.strip())
+    if row is not None:
+        return engine.index.embeddings[row], CLAUSE_THRESHOLD, engine.rows[row]["clause_id"]
+    return engine.embedder.encode_queries([normalize(query)])[0], QUERY_THRESHOLD, None
+
+
+def compare(engine: Engine, query: str, docs: str | None = None, threshold: float | None = None) -> Comparison:
+    if not query or not query.strip():
+        raise ValueError("empty task/query")
+    qv, default_thr, ref_id = _query_vector(engine, query)
+    thr = default_thr if threshold is None else threshold
+    wanted = doc_ids_matching(engine, docs) if docs else list(engine.docs)
+    if docs and not wanted:
+        raise ValueError(f"no document matches --docs {docs!r}")
+    sims = engine.index.embeddings @ qv
+    terms = None if ref_id else content_terms(query)
+    rows = []
+    for did in wanted:
+        idx = [i for i, r in enumerate(engine.rows) if r["doc_id"] == did and _is_task(r)]
+        if not idx:
+            continue
+        # Cosine alone cannot tell "same task" from "same genre" (every clause of these plans is
+        # about public service units), so a worded query also needs its content words in the clause.
+        cov = {i: engine.coverage(query, engine.rows[i]["search_text"]) for i in idx} if terms else {}
+        best = max(idx, key=lambda i: sims[i] + (COVERAGE_WEIGHT * cov[i] if cov else 0.0))
+        ok = (sims[best] >= thr and (not cov or cov[best] >= COVERAGE_MIN)) or sims[best] >= max(thr, SURE_THRESHOLD)
+        row = _row(engine, did, best if ok else None, sims[best], "match" if ok else "missing")
+        row["overlap"] = round(cov[best], 3) if cov else None
+        rows.append(row)
+    rows.sort(key=lambda r: (r["status"] != "match", -r["similarity"]))
+    matched = [r for r in rows if r["status"] == "match"]
+    ref = ref_id or (matched[0]["clause_id"] if matched else None)
+    ref_text = engine.clause(ref)["text"] if ref else None
+    for r in matched:
+        r["diff"] = word_diff(ref_text, r["text"]) if ref_text else []
+        r["text_overlap"] = round(similarity_ratio(ref_text, r["text"]), 3) if ref_text else None
+    return Comparison(normalize(query), thr, rows, ref)
+
+
+@dataclass
+class Alignment:
+    doc_a: str
+    doc_b: str
+    threshold: float
+    pairs: list[dict]
+    only_in_b: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"doc_a": self.doc_a, "doc_b": self.doc_b, "threshold": self.threshold, "pairs": self.pairs,
+                "only_in_b": self.only_in_b}
+
+    def to_csv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["status", "section_a", "text_a", "lead_a", "section_b", "text_b", "lead_b", "similarity"])
+        for p in self.pairs:
+            w.writerow([p["status"], p["a"]["section"], p["a"]["text"], p["a"]["lead"],
+                        p["b"]["section"] if p["b"] else "", p["b"]["text"] if p["b"] else "",
+                        p["b"]["lead"] if p["b"] else "", p["similarity"]])
+        for c in self.only_in_b:
+            w.writerow(["only_in_b", "", "", "", c["section"], c["text"], c["lead"], ""])
+        return buf.getvalue()
+
+    def to_text(self) -> str:
+        lines = [f"Đối chiếu {self.doc_a} ↔ {self.doc_b} (ngưỡng {self.threshold:.2f})"]
+        for p in self.pairs:
+            a = p["a"]
+            if p["status"] == "matched":
+                lines.append(f"  {a['section']:<10} ↔ {p['b']['section']:<10} {p['similarity']:.3f}  "
+                             f"{a['text'][:70]}")
+            else:
+                lines.append(f"  {a['section']:<10} ✗ chỉ có ở {self.doc_a} (gần nhất {p['similarity']:.3f})  "
+                             f"{a['text'][:70]}")
+        for c in self.only_in_b:
+            lines.append(f"  {'':<10} ✗ {c['section']:<8} chỉ có ở {self.doc_b}  {c['text'][:70]}")
+        return "\n".join(lines)
+
+
+def _brief(r: dict) -> dict:
+    return {"clause_id": r["clause_id"], "section": r["path"], "text": r["text"],
+            "lead": r["fields"].get("lead", {}).get("value")}
+
+
+def _is_task(r: dict) -> bool:
+    """Headings of parts ("II. NHIỆM VỤ, GIẢI PHÁP") and the preamble are not tasks to align."""
+    return r["path"] != "0" and not (r["kind"] == "roman" and len(r["text"]) < 80)
+
+
+def align(engine: Engine, doc_a: str, doc_b: str, threshold: float | None = None) -> Alignment:
+    ids = []
+    for spec in (doc_a, doc_b):
+        m = doc_ids_matching(engine, spec)
+        if len(m) != 1:
+            raise ValueError(f"{spec!r} matches {len(m)} documents; give one document id, number or file name")
+        ids.append(m[0])
+    thr = CLAUSE_THRESHOLD if threshold is None else threshold
+    ia = [i for i, r in enumerate(engine.rows) if r["doc_id"] == ids[0] and _is_task(r)]
+    ib = [i for i, r in enumerate(engine.rows) if r["doc_id"] == ids[1] and _is_task(r)]
+    if not ia or not ib:
+        raise ValueError("one of the documents has no clauses to align")
+    E = engine.index.embeddings
+    S = E[ia] @ E[ib].T
+    pairs, used = [], set()
+    for a_pos, i in enumerate(ia):
+        j_pos = int(np.argmax(S[a_pos]))
+        sim = float(S[a_pos, j_pos])
+        ok = sim >= thr
+        if ok:
+            used.add(j_pos)
+        pairs.append({"status": "matched" if ok else "only_in_a", "similarity": round(sim, 4),
+                      "a": _brief(engine.rows[i]), "b": _brief(engine.rows[ib[j_pos]]) if ok else None})
+    only_b = [_brief(engine.rows[ib[j]]) for j in range(len(ib))
+              if j not in used and float(S[:, j].max()) < thr]
+    return Alignment(ids[0], ids[1], thr, pairs, only_b)
