@@ -15,7 +15,7 @@ from . import dense, manifest
 from .embedder import Embedder
 from .lexical import BM25Index, tokenize
 from .restore import Restorer
-from .store import current_dir, new_build_dir, publish
+from .store import LoadedIndex, current_dir, new_build_dir, publish
 
 DEFAULT_PARAMS = {"tokenizer": "syllable+bigram", "k1": 1.2, "b": 0.75, "faiss": "auto"}
 
@@ -71,23 +71,33 @@ def build_index(docs: list[dict], embedder: Embedder, index_dir: Path, params: d
     stats = {"clauses": len(rows), "embedded": len(todo), "reused": len(rows) - len(todo)}
 
     build_id = uuid.uuid4().hex[:12]
+    man = manifest.make(getattr(embedder, "name", "embedder"), embedder.fingerprint, embedder.dim, docs,
+                        {**params, "faiss_kind": dense.choose_kind(len(rows), params["faiss"])}, build_id)
+    idx = assemble(rows, emb, man)
     tmp = new_build_dir(index_dir)
     try:
         atomic.write_jsonl(tmp / "clauses.jsonl", rows)
         np.save(tmp / "embeddings.npy", emb)
-        fa = dense.build(emb, params["faiss"])
-        dense.save(fa, tmp / "faiss.index")
-        scheme = params["tokenizer"]
-        BM25Index.build([tokenize(t, scheme, segmented=r["segmented"]) for t, r in zip(texts, rows)],
-                        params["k1"], params["b"]).save(tmp / "bm25")
-        BM25Index.build([tokenize(t, scheme, folded=True, segmented=r["segmented"]) for t, r in zip(texts, rows)],
-                        params["k1"], params["b"]).save(tmp / "bm25_folded")
-        atomic.write_json(tmp / "restore.json", Restorer.from_texts(texts).to_dict())
-        man = manifest.make(getattr(embedder, "name", "embedder"), embedder.fingerprint, embedder.dim, docs,
-                            {**params, "faiss_kind": dense.choose_kind(len(rows), params["faiss"])}, build_id)
-        atomic.write_json(tmp / "manifest.json", man)
+        dense.save(idx.faiss, tmp / "faiss.index")
+        idx.bm25.save(tmp / "bm25")
+        idx.bm25_folded.save(tmp / "bm25_folded")
+        atomic.write_json(tmp / "restore.json", idx.restorer.to_dict())
+        atomic.write_json(tmp / "manifest.json", man)  # last: a folder without it is never loaded
         final = publish(index_dir, tmp, build_id)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final, stats
+
+
+def assemble(rows: list[dict], emb: np.ndarray, man: dict) -> LoadedIndex:
+    """The in-memory index over `rows` (each with "search_text"); also used for external benchmarks."""
+    p = man["params"]
+    texts = [r["search_text"] for r in rows]
+    seg = [r.get("segmented") for r in rows]
+    return LoadedIndex(
+        path=None, manifest=man, clauses=rows, embeddings=emb, faiss=dense.build(emb, p["faiss"]),
+        bm25=BM25Index.build([tokenize(t, p["tokenizer"], segmented=g) for t, g in zip(texts, seg)], p["k1"], p["b"]),
+        bm25_folded=BM25Index.build([tokenize(t, p["tokenizer"], folded=True, segmented=g) for t, g in zip(texts, seg)],
+                                    p["k1"], p["b"]),
+        restorer=Restorer.from_texts(texts))

@@ -3,6 +3,8 @@ An index whose manifest does not match the current model or corpus is reported, 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
 MANIFEST_VERSION = 1
 
@@ -24,9 +26,19 @@ def make(model_name: str, model_fp: str, dim: int, docs: list[dict], params: dic
         "model": {"name": model_name, "fingerprint": model_fp, "dim": dim},
         "corpus": {"documents": {d["doc_id"]: d["sha256"] for d in docs},
                    "clauses": sum(len(d["clauses"]) for d in docs),
+                   "digest": docs_digest(docs),
                    "parser_versions": sorted({d.get("parser_version") for d in docs if d.get("parser_version")})},
         "params": params,
     }
+
+
+def docs_digest(docs: list[dict]) -> str:
+    """Hash of the ingested content (clause texts, fields, metadata): a parser change that alters
+    clauses invalidates the index even when the source files are byte-identical."""
+    h = hashlib.sha256()
+    for d in sorted(docs, key=lambda d: d["doc_id"]):
+        h.update(json.dumps([d["doc_id"], d["meta"], d["clauses"]], ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()
 
 
 def problems(manifest: dict, model_fp: str | None, docs: list[dict] | None, params: dict | None = None) -> list[str]:
@@ -48,6 +60,8 @@ def problems(manifest: dict, model_fp: str | None, docs: list[dict] | None, para
             out.append(f"indexed documents no longer in the corpus: {', '.join(removed)}")
         if changed:
             out.append(f"documents changed since indexing: {', '.join(changed)}")
+        if not (added or removed or changed) and manifest["corpus"].get("digest") != docs_digest(docs):
+            out.append("ingested content changed since indexing (parser or metadata update)")
     if params is not None:
         for k, v in params.items():
             if manifest["params"].get(k) != v:

@@ -61,11 +61,21 @@ def has_diacritics(text: str) -> bool:
 
 
 _SYLLABLE_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*|%")
+# Abbreviations these plans use interchangeably with the full name ("UBND huyện" = "Ủy ban nhân dân huyện").
+ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "MTTQ": "Mặt trận Tổ quốc",
+                 "ĐVSN": "đơn vị sự nghiệp", "NSNN": "ngân sách nhà nước", "CNTT": "công nghệ thông tin",
+                 "BTV": "Ban Thường vụ", "KT-XH": "kinh tế - xã hội", "CBCCVC": "cán bộ, công chức, viên chức",
+                 "UBKT": "Ủy ban Kiểm tra", "TTTT": "Thông tin và Truyền thông"}
+_ABBREV_RE = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w-])")
+
+
+def expand_abbreviations(text: str) -> str:
+    return _ABBREV_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], text)
 
 
 def syllables(text: str) -> list[str]:
-    """Lowercased syllables of normalised text; keeps "62-kl/tw", "19-nq/tw" and "%" as units."""
-    return _SYLLABLE_RE.findall(normalize(text).lower())
+    """Lowercased syllables of normalised text, abbreviations expanded; keeps "62-kl/tw" and "%" as units."""
+    return _SYLLABLE_RE.findall(expand_abbreviations(normalize(text)).lower())
 
 
 def strip_markdown(line: str) -> tuple[str, set[str]]:

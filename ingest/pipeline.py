@@ -12,10 +12,10 @@ from typing import Callable
 
 from . import atomic, metadata
 from .readers import SUPPORTED, IngestError, read_document
-from .segment import segment
+from .segment import segment, strip_marker
 from .structure import Node, parse
 
-PARSER_VERSION = 3  # bump when parsing output changes, so cached documents are re-parsed
+PARSER_VERSION = 4  # bump when parsing output changes, so cached documents are re-parsed
 SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
 
 
@@ -33,8 +33,11 @@ def file_hash(path: Path) -> str:
 
 
 def _heading(node: Node) -> str:
+    """The clause's first sentence (its marker kept), shortened: what a breadcrumb or answer shows."""
     t = node.text
-    first = t.split(". ")[0] if len(t) > 120 else t
+    body = strip_marker(t)
+    marker = t[:len(t) - len(body)]
+    first = marker + body.split(". ")[0] if len(t) > 120 else t
     return first if len(first) <= 160 else first[:157] + "…"
 
 

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ingest.clean import fold, normalize, syllables
+from ingest.clean import fold, has_diacritics, normalize, syllables
 
 from . import citation
 from .engine import Engine
-from .highlight import STOPWORDS
+from .highlight import STOPWORDS, STOPWORDS_ACCENTED
 from .search import Filters, filter_mask, hit, rank
 
 KINDS = {
@@ -29,12 +29,19 @@ _KIND_PATTERNS = [
     ("lead", r"\bai\b|co quan nao|don vi nao|chu tri|chiu trach nhiem|giao cho|phu trach|dau moi|cap nao"),
     ("task", r"nhiem vu|lam gi|can lam|phai lam|giai phap|noi dung|the nao|nhu the nao"),
 ]
-# Words that only make the question a question; they carry no task content.
-_QUESTION_WORDS = {fold(w) for w in (
-    "ai chủ trì cơ quan đơn vị nào phối hợp khi bao giờ thời gian hạn thời hạn chót cuối lúc đến năm tháng "
-    "nhiêu mục tiêu chỉ tỷ tỉ lệ phần trăm là gì làm cần phải giao cho chịu trách nhiệm phụ trách đầu mối "
-    "cùng tham gia hỗ trợ hoàn thành xong thì vậy ạ hãy cho biết nêu tiến độ các những thực hiện triển khai "
-    "nhiệm vụ việc của theo trong kế hoạch văn bản").split()}
+# Phrases that only make the question a question; they carry no task content. Matched with diacritics
+# when the question has them ("tại" is not "tài", "có" is not "cổ"), without otherwise.
+_QUESTION_PHRASES = sorted((
+    "cơ quan nào", "đơn vị nào", "sở nào", "ban nào", "cấp nào", "phòng nào", "ai", "chủ trì", "phối hợp",
+    "khi nào", "bao giờ", "bao lâu", "lúc nào", "thời gian thực hiện", "thời gian", "thời hạn", "hạn chót", "hạn cuối",
+    "bao nhiêu", "phần trăm", "mục tiêu", "chỉ tiêu", "tỷ lệ", "tỉ lệ", "là gì", "làm gì", "như thế nào", "thế nào",
+    "gồm những gì", "những gì", "trách nhiệm gì", "chịu trách nhiệm", "phải", "cần", "hãy cho biết", "cho biết",
+    "nào", "gì", "là", "ở", "được giao", "giao cho", "phụ trách", "đầu mối", "tiến độ", "hoàn thành", "lãnh đạo",
+    "tối thiểu", "ít nhất", "đến năm", "năm", "giai đoạn", "tham mưu", "thực hiện", "có", "về", "tại", "trong"),
+    key=len, reverse=True)
+_PHRASES_ACCENTED = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, _QUESTION_PHRASES)) + r")(?!\w)")
+_PHRASES_FOLDED = re.compile(r"(?<!\w)(?:" + "|".join(dict.fromkeys(re.escape(fold(p)) for p in _QUESTION_PHRASES))
+                             + r")(?!\w)")
 SUPPORT_MIN = 0.6  # IDF-weighted share of the question's content words a supporting clause must contain
 
 
@@ -46,18 +53,36 @@ def question_kind(question: str) -> str:
     return "task"
 
 
-def content_units(question: str, folded: bool = True) -> list[str | None]:
-    """The question's syllables with question/function words replaced by None (gaps)."""
+def content_units(question: str, folded: bool = True, drop: tuple[str, ...] = ()) -> list[str | None]:
+    """The question's syllables with question phrases, function words and `drop` phrases (e.g. a
+    province the question names) replaced by None: the gaps stop word pairs from spanning them.
+    `folded` selects diacritic-free output and matching (for questions typed without diacritics)."""
+    syl = syllables(question)
+    toks = [fold(s) for s in syl] if folded else syl
+    keep = [True] * len(syl)
+    text = " ".join(toks)
+    starts = [sum(len(x) + 1 for x in toks[:i]) for i in range(len(toks))]
+    conv = fold if folded else (lambda x: x)
+    patterns = [_PHRASES_FOLDED if folded else _PHRASES_ACCENTED]
+    patterns += [re.compile(r"(?<!\w)" + re.escape(" ".join(conv(x) for x in syllables(d))) + r"(?!\w)")
+                 for d in drop if d]
+    for rx in patterns:
+        for m in rx.finditer(text):
+            for i, st in enumerate(starts):
+                if m.start() <= st < m.end():
+                    keep[i] = False
+    stop = STOPWORDS if folded else STOPWORDS_ACCENTED
     out: list[str | None] = []
-    for s in syllables(question):
-        f = fold(s)
-        keep = (f not in _QUESTION_WORDS and f not in STOPWORDS) and (not f.isdigit() or re.fullmatch(r"\d{4}", f))
-        out.append((f if folded else s) if keep else None)
+    for t, k in zip(toks, keep):
+        k = k and t not in stop and (not t.isdigit() or re.fullmatch(r"\d{4}", t))
+        out.append(t if k else None)
     return out
 
 
-def content_terms(question: str) -> list[str]:
-    return [t for t in content_units(question) if t]
+def content_terms(question: str, drop: tuple[str, ...] = ()) -> list[str]:
+    """Content words of the question, diacritic-free (for display and emptiness checks)."""
+    folded = not has_diacritics(question)
+    return [fold(t) for t in content_units(question, folded, drop) if t]
 
 
 def support(terms: list[str], text: str) -> float:
@@ -133,6 +158,7 @@ class AskResult:
     hits: list[dict]
     message: str = ""
     content: list[str] = field(default_factory=list)
+    filters: Filters | None = None
 
     @property
     def kind_label(self) -> str:
@@ -140,7 +166,8 @@ class AskResult:
 
     def to_json(self) -> dict:
         return {"question": self.question, "kind": self.kind, "answers": self.answers, "hits": self.hits,
-                "message": self.message}
+                "message": self.message,
+                "filters": {k: v for k, v in vars(self.filters).items() if v} if self.filters else {}}
 
 
 def ask(engine: Engine, question: str, k: int = 20, filters: Filters | None = None,
@@ -149,22 +176,27 @@ def ask(engine: Engine, question: str, k: int = 20, filters: Filters | None = No
     if not question:
         raise ValueError("empty question")
     kind = question_kind(question)
-    terms = content_terms(question)
+    # "… ở Hải Phòng": a named province narrows the search instead of being a word to match
+    named = engine.provinces_in(question)
+    if named and not (filters and filters.province) and len(named) == 1:
+        filters = Filters(**{**(vars(filters) if filters else {}), "province": named[0]})
+    terms = content_terms(question, tuple(named))
     mask = filter_mask(engine, filters)
     ranked = rank(engine, question, "hybrid", mask)[:k]
     hits = []
     for n, (i, s, parts) in enumerate(ranked):
         h = hit(engine, i, n + 1, s, parts, question)
         r = engine.rows[i]
-        h["support"] = round(engine.coverage(question, r["search_text"]), 3)
+        h["support"] = round(engine.coverage(question, r["search_text"], tuple(named)), 3)
         h["field_sources"] = {k2: v["source"] for k2, v in r["fields"].items()}
         hits.append(h)
     if not terms:
         return AskResult(question, kind, [], hits,
                          "Câu hỏi chưa nêu nhiệm vụ cụ thể nào, nên không thể trả lời có căn cứ. Hãy nêu rõ nhiệm vụ "
                          "(ví dụ: \"Khi nào phải hoàn thành đề án chính quyền đô thị?\").", terms)
-    supporting = [h for h in hits if h["support"] >= SUPPORT_MIN]
+    # best-supported first (in steps, so retrieval order still decides between near-equals)
+    supporting = sorted((h for h in hits if h["support"] >= SUPPORT_MIN), key=lambda h: (-round(h["support"] * 10), h["rank"]))
     answers = (answerer or ExtractiveAnswerer()).answer(question, kind, supporting)[:max_docs]
     msg = "" if answers else (f"Không tìm thấy điều khoản nào trong các văn bản nêu {KINDS[kind].lower()} "
                               "cho nội dung này. Dưới đây là các điều khoản gần nhất để tham khảo.")
-    return AskResult(question, kind, answers, hits[:10], msg, terms)
+    return AskResult(question, kind, answers, hits[:10], msg, terms, filters)

@@ -1,6 +1,7 @@
 """Loads the model and index once; everything that answers queries (search, ask, compare) takes an Engine."""
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -53,10 +54,19 @@ class Engine:
         i = self.row_of.get(clause_id)
         return self.rows[i] if i is not None else None
 
-    def coverage(self, question: str, text: str) -> float:
+    def coverage(self, question: str, text: str, drop: tuple[str, ...] = ()) -> float:
         """IDF-weighted share of the question's content words found in `text` (see overlap.Coverage)."""
         from .ask import content_units  # ask's notion of which words are content
         from ingest.clean import has_diacritics
 
         folded = not has_diacritics(question)
-        return self._coverage[folded](content_units(question, folded), text)
+        return self._coverage[folded](content_units(question, folded, drop), text)
+
+    def provinces_in(self, text: str) -> list[str]:
+        """Provinces of the corpus that `text` names ("ở Hải Phòng", "hai phong")."""
+        from ingest.clean import fold, normalize
+
+        t = " " + " ".join(re.findall(r"\w+", fold(normalize(text)))) + " "
+        names = {d["meta"].get("province") for d in self.docs.values()} - {None}
+        words = {n: " " + " ".join(re.findall(r"\w+", fold(n))) + " " for n in names}
+        return sorted(n for n, w in words.items() if w in t)

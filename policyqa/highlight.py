@@ -5,14 +5,16 @@ import re
 
 from ingest.clean import fold
 
-STOPWORDS = {fold(w) for w in (
+STOPWORDS_ACCENTED = set(
     "và của các có là được cho trong với theo để những một ai gì nào không thì này đó về từ đến khi bao "
-    "nhiêu như thế hay hoặc do tại trên dưới sẽ đã đang cần phải ra vào lại cũng nếu mà thực hiện").split()}
+    "nhiêu như thế hay hoặc do tại trên dưới sẽ đã đang cần phải ra vào lại cũng nếu mà thực hiện".split())
+STOPWORDS = {fold(w) for w in STOPWORDS_ACCENTED}  # for queries typed without diacritics
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def query_terms(query: str) -> set[str]:
-    return {fold(w) for w in _WORD.findall(query)} - STOPWORDS
+    words = [w.lower() for w in _WORD.findall(query)]
+    return {fold(w) for w in words if w not in STOPWORDS_ACCENTED and (fold(w) != w or w not in STOPWORDS)}
 
 
 def spans(query: str, text: str) -> list[tuple[int, int]]:
