@@ -14,6 +14,8 @@ from ingest.clean import normalize
 # Never reach a model hub: our users run offline, and so do CI and tests.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bars in CLI output
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 class Embedder(Protocol):
@@ -68,7 +70,8 @@ class SentenceTransformerEmbedder:
         self.model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         self.model.max_seq_length = max_seq_length
         self.name = self.path.name
-        self.dim = self.model.get_sentence_embedding_dimension()
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = get_dim()
         self.batch_size = batch_size
         self._fp: str | None = None
         prompts = getattr(self.model, "prompts", {}) or {}

@@ -202,7 +202,7 @@ def ask(ctx, question, k, province, doc, level, date_from, date_to, as_json):
 
 @main.command()
 @click.argument("query", required=False)
-@click.option("--docs", "docs_spec", help="Comma-separated documents (ids, numbers or provinces); default all.")
+@click.option("--docs", "docs_spec", help="Comma-separated documents (ids or id prefixes, numbers, provinces); default all.")
 @click.option("--align", nargs=2, metavar="DOC_A DOC_B", help="Whole-document view: align the clauses of two documents.")
 @click.option("--threshold", type=float, default=None, help="Similarity below which a document counts as lacking the task.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Also write the comparison as CSV.")

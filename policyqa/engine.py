@@ -23,6 +23,7 @@ class Engine:
         self._lock = threading.Lock()
         self.rows = index.clauses
         self.row_of = {r["clause_id"]: i for i, r in enumerate(self.rows)}
+        self.parents = {r.get("parent") for r in self.rows} - {None}
         texts = [r["search_text"] for r in self.rows]
         self._coverage = {False: Coverage(texts, folded=False), True: Coverage(texts, folded=True)}
 

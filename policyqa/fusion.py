@@ -1,13 +1,18 @@
-"""Combining ranked lists from BM25 and the dense model."""
+"""Combining BM25 and dense scores.
+
+Convex combination of min-max normalised scores over the union of both retrievers' candidates,
+with the dense weight ALPHA. Measured (2026-11-22, scripts in README "Fusion"): on our labelled set
+ALPHA=0.3 gives Recall@5 0.957 / MRR@10 0.944 against reciprocal rank fusion's 0.938 / 0.912; the same
+setting on ALQAC (not tuned there) gives MRR@10 0.868 against RRF's 0.826 and BM25's 0.857."""
 from __future__ import annotations
 
 import numpy as np
 
-RRF_K = 60
+ALPHA = 0.3
 
 
 def top(scores: np.ndarray, mask: np.ndarray, n: int) -> list[int]:
-    """Indices of the n best-scoring allowed rows, best first (rows scoring 0 in BM25 are no match)."""
+    """Indices of the n best-scoring allowed rows, best first."""
     idx = np.flatnonzero(mask)
     if idx.size == 0:
         return []
@@ -15,11 +20,14 @@ def top(scores: np.ndarray, mask: np.ndarray, n: int) -> list[int]:
     return [int(i) for i in order[:n]]
 
 
-def rrf(*ranked: list[int], k: int = RRF_K, weights: tuple[float, ...] | None = None) -> dict[int, float]:
-    """Reciprocal rank fusion (Cormack et al. 2009): robust to the two scorers' different scales."""
-    weights = weights or (1.0,) * len(ranked)
-    out: dict[int, float] = {}
-    for w, lst in zip(weights, ranked):
-        for r, i in enumerate(lst):
-            out[i] = out.get(i, 0.0) + w / (k + r + 1)
-    return out
+def _minmax(x: np.ndarray) -> np.ndarray:
+    lo, hi = float(x.min()), float(x.max())
+    return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
+
+
+def convex(candidates: list[int], bm25: np.ndarray, dense: np.ndarray, alpha: float = ALPHA) -> dict[int, float]:
+    """`bm25`/`dense`: scores of `candidates`, in that order. Returns candidate -> fused score."""
+    if not candidates:
+        return {}
+    fused = alpha * _minmax(dense) + (1 - alpha) * _minmax(bm25)
+    return {c: float(s) for c, s in zip(candidates, fused)}

@@ -18,15 +18,28 @@ def query_terms(query: str) -> set[str]:
 
 
 def spans(query: str, text: str) -> list[tuple[int, int]]:
-    """Character spans of `text` whose syllables occur in the query."""
+    """Character spans of `text` that match the query: runs of words that are adjacent in the query
+    too ("định mức kinh tế"), so a lone common syllable ("định" in "quy định") is not marked.
+    A one-word query marks that word wherever it occurs."""
+    q = [fold(w) for w in _WORD.findall(query)]
     terms = query_terms(query)
+    pairs = {(a, b) for a, b in zip(q, q[1:]) if a in terms or b in terms}
+    words = list(_WORD.finditer(text))
+    f = [fold(m.group(0)) for m in words]
+    marked = [False] * len(words)
+    for i in range(len(words) - 1):
+        if (f[i], f[i + 1]) in pairs:
+            marked[i] = marked[i + 1] = True
+    if len(terms) == 1:
+        marked = [m or w in terms for m, w in zip(marked, f)]
     out: list[tuple[int, int]] = []
-    for m in _WORD.finditer(text):
-        if fold(m.group(0)) in terms:
-            if out and text[out[-1][1]:m.start()].strip() == "":
-                out[-1] = (out[-1][0], m.end())  # merge adjacent words into one highlight
-            else:
-                out.append((m.start(), m.end()))
+    for m, w in zip(marked, words):
+        if not m:
+            continue
+        if out and text[out[-1][1]:w.start()].strip(" -") == "":
+            out[-1] = (out[-1][0], w.end())  # merge adjacent words into one highlight
+        else:
+            out.append((w.start(), w.end()))
     return out
 
 

@@ -79,8 +79,11 @@ def dense_query_text(engine: Engine, query: str) -> str:
     return query if has_diacritics(query) else engine.index.restorer.restore(query)
 
 
-def dense_scores(engine: Engine, query: str, mask: np.ndarray, n: int) -> tuple[list[int], dict[int, float]]:
-    qv = engine.embedder.encode_queries([dense_query_text(engine, query)])[0]
+def query_vector(engine: Engine, query: str) -> np.ndarray:
+    return engine.embedder.encode_queries([dense_query_text(engine, query)])[0]
+
+
+def dense_scores(engine: Engine, qv: np.ndarray, mask: np.ndarray, n: int) -> tuple[list[int], dict[int, float]]:
     if mask.all():
         scores, ids = dense.search(engine.index.faiss, qv, n)
         return [int(i) for i in ids], {int(i): float(s) for s, i in zip(scores, ids)}
@@ -97,24 +100,24 @@ def rank(engine: Engine, query: str, mode: str = "hybrid", mask: np.ndarray | No
         raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     mask = filter_mask(engine, None) if mask is None else mask
     parts: dict[int, dict] = {}
-    lists = []
-    if mode in ("bm25", "hybrid"):
+    if mode == "bm25":
         b = bm25_scores(engine, query)
-        bl = fusion.top(b, mask & (b > 0), n)
-        for i in bl:
-            parts.setdefault(i, {})["bm25"] = float(b[i])
-        lists.append(bl)
-    if mode in ("dense", "hybrid"):
-        dl, ds = dense_scores(engine, query, mask, n)
-        for i in dl:
-            parts.setdefault(i, {})["dense"] = ds[i]
-        lists.append(dl)
-    if mode == "hybrid":
-        fused = fusion.rrf(*lists)
-        order = sorted(fused, key=lambda i: -fused[i])
-        return [(i, fused[i], parts[i]) for i in order]
-    key = "bm25" if mode == "bm25" else "dense"
-    return [(i, parts[i][key], parts[i]) for i in lists[0]]
+        return [(i, float(b[i]), {"bm25": float(b[i])}) for i in fusion.top(b, mask & (b > 0), n)]
+    qv = query_vector(engine, query)
+    dl, ds = dense_scores(engine, qv, mask, n)
+    if mode == "dense":
+        return [(i, ds[i], {"dense": ds[i]}) for i in dl]
+    b = bm25_scores(engine, query)
+    bl = fusion.top(b, mask & (b > 0), n)
+    cands = list(dict.fromkeys(bl + dl))
+    # a candidate only one retriever returned still gets the other's exact score
+    dvec = np.array([ds[i] if i in ds else float(engine.index.embeddings[i] @ qv) for i in cands], dtype=np.float32)
+    bvec = b[cands] if cands else np.zeros(0, dtype=np.float32)
+    fused = fusion.convex(cands, bvec, dvec)
+    for i, bs, dsc in zip(cands, bvec, dvec):
+        parts[i] = {"bm25": float(bs), "dense": float(dsc)}
+    order = sorted(fused, key=lambda i: -fused[i])[:n]
+    return [(i, fused[i], parts[i]) for i in order]
 
 
 def hit(engine: Engine, row: int, rank_no: int, score: float, scores: dict, query: str) -> dict:
@@ -160,6 +163,6 @@ def doc_ids_matching(engine: Engine, spec: str) -> list[str]:
         for did, d in engine.docs.items():
             m = d["meta"]
             if part in (did, m.get("number"), d["source"], d["source"].rsplit("/", 1)[-1]) or \
-                    _match(m.get("province"), part):
+                    _match(m.get("province"), part) or (len(part) >= 3 and did.startswith(part)):
                 out.append(did)
     return list(dict.fromkeys(out))

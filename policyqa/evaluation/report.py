@@ -22,6 +22,7 @@ class Report:
     failures: list[dict] = field(default_factory=list)
     answers: dict | None = None
     compare: dict | None = None
+    align: dict | None = None
     by_type: dict = field(default_factory=dict)
     timing: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -35,6 +36,7 @@ class Report:
                 "metrics": self.metrics, "by_type": self.by_type, "significance": self.significance,
                 "answers": {k: v for k, v in (self.answers or {}).items() if k != "per_query"} if self.answers else None,
                 "compare": {k: v for k, v in (self.compare or {}).items() if k != "per_query"} if self.compare else None,
+                "align": {k: v for k, v in (self.align or {}).items() if k != "per_query"} if self.align else None,
                 "timing": self.timing, "notes": self.notes, "files": self.files}
 
     @property
@@ -57,6 +59,9 @@ class Report:
         if self.compare:
             out.append(f"compare: present/absent decisions correct {self.compare['accuracy']:.3f} "
                        f"({self.compare['correct']}/{self.compare['total']})")
+        if self.align:
+            out.append(f"align: clause pairs judged correctly {self.align['accuracy']:.3f} "
+                       f"({self.align['correct']}/{self.align['total']})")
         for n in self.notes:
             out.append(f"note: {n}")
         if self.files:
@@ -101,6 +106,13 @@ class Report:
             if wrong:
                 md += [f"- {p['id']} {p['query']}: " + "; ".join(p["errors"]) for p in wrong]
                 md.append("")
+        if self.align:
+            a = self.align
+            md += ["## Clause alignment (labelled pairs)", "",
+                   f"- pairs judged correctly: {a['accuracy']:.3f} ({a['correct']}/{a['total']})", ""]
+            md += [f"- wrong: {p['a_doc']} {p['a_path']} ~ {p['b_doc']} {p['b_path']} (same task: {p['same_task']}, "
+                   f"overlap {p['overlap']})" for p in a["per_query"] if not p["correct"]]
+            md.append("")
         if self.failures:
             md += ["## Failures (hybrid: a relevant clause not in the top 5)", "",
                    "| id | type | query | first relevant rank | top 3 retrieved |", "|---|---|---|---:|---|"]
@@ -119,7 +131,8 @@ class Report:
         atomic.write_text(out / "report.md", self.to_markdown())
         full = {**self.summary(), "per_query": self.per_query, "failures": self.failures,
                 "answers_per_query": (self.answers or {}).get("per_query"),
-                "compare_per_query": (self.compare or {}).get("per_query")}
+                "compare_per_query": (self.compare or {}).get("per_query"),
+                "align_per_query": (self.align or {}).get("per_query")}
         atomic.write_text(out / "report.json", json.dumps(full, ensure_ascii=False, indent=1))
         self._chart(out / "metrics.png")
 

@@ -112,6 +112,27 @@ def evaluate_compare(engine: Engine, path: Path) -> dict | None:
             "absent_max": max(absent_sims) if absent_sims else 0.0, "per_query": per}
 
 
+def evaluate_align(engine: Engine, path: Path) -> dict | None:
+    """Labelled clause pairs (eval/align.jsonl): does the clause-to-clause rule call them the same task?"""
+    from ..compare import CLAUSE_COVERAGE_MIN, clause_overlap
+    from .dataset import _read_jsonl, resolve_doc
+
+    if not Path(path).exists():
+        return None
+    per, doc_ids = [], list(engine.docs)
+    for item in _read_jsonl(path):
+        a = engine.clause(f"{resolve_doc(item['a_doc'], doc_ids)}:{item['a_path']}")
+        b = engine.clause(f"{resolve_doc(item['b_doc'], doc_ids)}:{item['b_path']}")
+        if a is None or b is None:
+            per.append({**item, "correct": False, "overlap": None, "why": "clause not found"})
+            continue
+        ov = clause_overlap(engine, a["text"], b["text"])
+        per.append({**item, "overlap": round(ov, 3), "correct": (ov >= CLAUSE_COVERAGE_MIN) == item["same_task"]})
+    n = len(per)
+    return {"total": n, "correct": sum(p["correct"] for p in per),
+            "accuracy": sum(p["correct"] for p in per) / n if n else 0.0, "per_query": per}
+
+
 def run_corpus(settings: Settings, engine: Engine, folder: str | None, modes: list[str], out: str | None,
                limit: int | None = None) -> Report:
     folder = Path(folder) if folder else settings.home / "eval"
@@ -119,6 +140,7 @@ def run_corpus(settings: Settings, engine: Engine, folder: str | None, modes: li
     rep = evaluate_retrieval(engine, ds, modes, limit)
     rep.answers = evaluate_answers(engine, dict(list(ds.queries.items())[:limit] if limit else ds.queries))
     rep.compare = evaluate_compare(engine, folder / "compare.jsonl") if not limit else None
+    rep.align = evaluate_align(engine, folder / "align.jsonl") if not limit else None
     rep.write(Path(out) if out else settings.home / "eval" / "reports" / ds.name)
     return rep
 

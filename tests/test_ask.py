@@ -1,0 +1,75 @@
+"""Grounded answers with citations; honest "not found"."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from policyqa.ask import ask, question_kind
+from policyqa.cli import main
+from tests.conftest import DOCS
+
+
+@pytest.mark.parametrize("q,kind", [
+    ("Ai chủ trì xây dựng định mức kinh tế - kỹ thuật?", "lead"),
+    ("ai chu tri tuyen truyen", "lead"),
+    ("Cơ quan nào phối hợp?", "coordinating"),
+    ("Khi nào phải hoàn thành?", "timeframe"),
+    ("Mục tiêu giảm biên chế đến năm 2025 là bao nhiêu?", "target"),
+    ("Cần làm gì để nâng cao năng lực quản trị?", "task"),
+])
+def test_question_kind(q, kind):
+    assert question_kind(q) == kind
+
+
+def by_doc(res):
+    return {a["clause_id"].split(":")[0]: a for a in res.answers}
+
+
+def test_lead_agencies_in_three_documents_with_citations(engine):
+    res = ask(engine, "Ai chủ trì xây dựng định mức kinh tế - kỹ thuật?")
+    a = by_doc(res)
+    assert a[DOCS["langson"]]["text"] == "các Sở, ban, ngành, UBND cấp huyện"
+    assert a[DOCS["langson"]]["section"] == "II.2.b"
+    assert a[DOCS["langson"]]["citation"].startswith("103/KH-UBND · Ủy ban nhân dân tỉnh Lạng Sơn")
+    assert a[DOCS["quangngai"]]["text"] == "Phòng Tài chính - Kế hoạch"
+    # Kon Tum: the lead comes from the group-level assignment line closing section II.2
+    kt = a[DOCS["kontum"]]
+    assert "Ban Tổ chức Tỉnh ủy" in kt["text"] and kt["field_source"] == "group_note" and kt["section"] == "II.2-2"
+    assert "định mức kinh tế - kỹ thuật" in kt["clause_text"]
+
+
+def test_each_kind_is_answered(engine):
+    c = ask(engine, "Cơ quan nào phối hợp rà soát danh mục dịch vụ sự nghiệp công sử dụng ngân sách nhà nước?")
+    assert c.kind == "coordinating" and by_doc(c)[DOCS["langson"]]["text"].startswith("Sở Tài chính")
+    t = ask(engine, "Khi nào phải hoàn thành xây dựng Đề án Tổ chức chính quyền đô thị?")
+    assert by_doc(t)[DOCS["haiphong"]]["text"] == "Hoàn thành trong tháng 12 năm 2023"
+    n = ask(engine, "Mục tiêu giảm biên chế sự nghiệp đến năm 2025 là bao nhiêu?")
+    assert n.answers[0]["text"].startswith("10% (năm 2025)") and n.answers[0]["section"] == "I.2.a-1"
+    w = ask(engine, "Ban Thường vụ Huyện ủy giao Ủy ban nhân dân huyện làm gì?")
+    assert w.kind == "task" and by_doc(w)[DOCS["quangngai"]]["text"].startswith("2. Giao UBND huyện xây dựng Kế hoạch")
+    hp = ask(engine, "Sở nào chủ trì tăng cường mức độ tự chủ tài chính ở Hải Phòng?")
+    assert hp.filters.province == "Hải Phòng" and hp.answers[0]["text"] == "Sở Tài chính"
+
+
+@pytest.mark.parametrize("q", [
+    "Ai chủ trì xây dựng sân bay quốc tế Long Thành?",
+    "Mức lương tối thiểu vùng năm 2024 là bao nhiêu?",
+    "Khi nào hoàn thành đường cao tốc Bắc - Nam?",
+    "Cơ quan nào phối hợp tổ chức kỳ thi tuyển sinh đại học?",
+    "Khi nào phải hoàn thành?",  # no task named: nothing to ground an answer in
+    "Ai chủ trì ban hành tiêu chí, tiêu chuẩn chất lượng dịch vụ sự nghiệp công?",  # clause exists, names no lead
+])
+def test_unanswerable_questions_get_no_answer(engine, q):
+    res = ask(engine, q)
+    assert res.answers == [] and res.message.startswith(("Không tìm thấy", "Câu hỏi chưa nêu")) and res.hits
+
+
+def test_cli_ask_json(home):
+    r = CliRunner().invoke(main, ["--home", str(home), "ask", "Ai chủ trì xây dựng định mức kinh tế - kỹ thuật?", "--json"])
+    out = json.loads(r.stdout)
+    assert out["kind"] == "lead" and out["question"].startswith("Ai chủ trì")
+    for a in out["answers"]:
+        assert {"text", "doc", "section", "citation", "clause_id", "source"} <= set(a)
+    assert out["hits"] and {"rank", "citation", "clause_id"} <= set(out["hits"][0])
+    r = CliRunner().invoke(main, ["--home", str(home), "ask", "Ai chủ trì xây dựng sân bay quốc tế?", "--json"])
+    assert json.loads(r.stdout)["answers"] == []
