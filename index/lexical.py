@@ -4,6 +4,7 @@ Syllable bigrams recover much of what Vietnamese word segmentation gives ("sở 
 without its errors; a second index over diacritic-free text serves queries typed without diacritics."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import numpy as np
 from ingest.clean import fold, syllables
 
 SCHEMES = ("syllable", "syllable+bigram", "word")
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build
 
 
 def tokenize(text: str, scheme: str = "syllable+bigram", folded: bool = False, segmented: str | None = None) -> list[str]:

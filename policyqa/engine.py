@@ -24,8 +24,7 @@ class Engine:
         self.rows = index.clauses
         self.row_of = {r["clause_id"]: i for i, r in enumerate(self.rows)}
         self.parents = {r.get("parent") for r in self.rows} - {None}
-        texts = [r["search_text"] for r in self.rows]
-        self._coverage = {False: Coverage(texts, folded=False), True: Coverage(texts, folded=True)}
+        self._coverage_by_fold: dict[bool, Coverage] | None = None  # built on first use (ask/compare)
 
     @classmethod
     def load(cls, settings: Settings | None = None, embedder: Embedder | None = None, check: bool = True) -> "Engine":
@@ -61,7 +60,12 @@ class Engine:
         from ingest.clean import has_diacritics
 
         folded = not has_diacritics(question)
-        return self._coverage[folded](content_units(question, folded, drop), text)
+        if self._coverage_by_fold is None:
+            with self._lock:
+                if self._coverage_by_fold is None:
+                    texts = [r["search_text"] for r in self.rows]
+                    self._coverage_by_fold = {f: Coverage(texts, folded=f) for f in (False, True)}
+        return self._coverage_by_fold[folded](content_units(question, folded, drop), text)
 
     def provinces_in(self, text: str) -> list[str]:
         """Provinces of the corpus that `text` names ("ở Hải Phòng", "hai phong")."""
