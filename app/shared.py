@@ -129,5 +129,25 @@ def hit_card(h: dict, show_score: bool = True) -> str:
             f'Xem trong văn bản ↗</a> <span style="color:#889">{esc(h["source"])}</span></div></div>')
 
 
+INGEST_PROBLEMS = {
+    "empty": "tệp rỗng",
+    "binary": "tệp nhị phân, không phải văn bản",
+    "encoding": "không phải mã UTF-8 (ví dụ Windows-1258); hãy lưu lại tệp dưới dạng UTF-8",
+    "unsupported": "định dạng không được hỗ trợ",
+    "too_large": "tệp quá lớn",
+    "no_text": "tệp không có chữ (PDF scan cần nhận dạng chữ trước)",
+    "docx": "không mở được tệp DOCX",
+    "pdf": "không đọc được tệp PDF",
+    "no_clauses": "không tìm thấy điều khoản nào",
+    "duplicate": "nội dung trùng với một văn bản đã có",
+    "name_taken": "đã có văn bản cùng tên trong kho",
+}
+
+
+def ingest_problem(err) -> str:
+    """An ingestion problem worded in Vietnamese, with the library's detail after it."""
+    return f"{err.path}: {INGEST_PROBLEMS.get(err.code, 'không thể thêm')} ({err.reason})"
+
+
 def home_env() -> None:
     os.environ.setdefault("POLICYQA_HOME", str(settings().home))

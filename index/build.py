@@ -13,11 +13,12 @@ from ingest import atomic
 
 from . import dense, manifest
 from .embedder import Embedder
-from .lexical import BM25Index, tokenize
+from .lexical import TOKENIZER_VERSION, BM25Index, tokenize
 from .restore import Restorer
 from .store import LoadedIndex, current_dir, new_build_dir, publish
 
-DEFAULT_PARAMS = {"tokenizer": "syllable+bigram", "k1": 1.2, "b": 0.75, "faiss": "auto"}
+DEFAULT_PARAMS = {"tokenizer": "syllable+bigram", "tokenizer_version": TOKENIZER_VERSION, "k1": 1.2, "b": 0.75,
+                  "faiss": "auto"}
 
 
 def clause_rows(docs: list[dict]) -> list[dict]:

@@ -12,6 +12,8 @@ import numpy as np
 from ingest.clean import fold, syllables
 
 SCHEMES = ("syllable", "syllable+bigram", "word")
+# Bump when tokenisation or text normalisation changes: indexes built with another version are rebuilt.
+TOKENIZER_VERSION = 2
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build
 
 

@@ -62,6 +62,11 @@ def problems(manifest: dict, model_fp: str | None, docs: list[dict] | None, para
             out.append(f"documents changed since indexing: {', '.join(changed)}")
         if not (added or removed or changed) and manifest["corpus"].get("digest") != docs_digest(docs):
             out.append("ingested content changed since indexing (parser or metadata update)")
+    from .lexical import TOKENIZER_VERSION
+
+    if manifest.get("params", {}).get("tokenizer_version") != TOKENIZER_VERSION:
+        out.append(f"built with tokenizer version {manifest.get('params', {}).get('tokenizer_version')}, "
+                   f"current is {TOKENIZER_VERSION}")
     if params is not None:
         for k, v in params.items():
             if manifest["params"].get(k) != v:

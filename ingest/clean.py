@@ -69,7 +69,13 @@ ABBREVIATIONS = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân d�
 _ABBREV_RE = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ABBREVIATIONS)) + r")(?![\w-])")
 
 
+# Spelling variants used interchangeably in these plans ("hằng năm" / "hàng năm").
+_VARIANTS_RE = re.compile(r"\b([Hh])ằng (năm|tháng|quý|tuần|ngày)\b")
+
+
 def expand_abbreviations(text: str) -> str:
+    """For matching only: abbreviations spelled out, spelling variants unified."""
+    text = _VARIANTS_RE.sub(lambda m: f"{m.group(1)}àng {m.group(2)}", text)
     return _ABBREV_RE.sub(lambda m: ABBREVIATIONS[m.group(1)], text)
 
 

@@ -77,7 +77,7 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
     raw = read_document(path)
     parsed = parse(raw.text)
     if not parsed.clauses:
-        raise IngestError(path, "no clauses found (no paragraphs or numbered sections after the header)")
+        raise IngestError(path, "no clauses found (no paragraphs or numbered sections after the header)", "no_clauses")
     body_text = " ".join(n.text for n in parsed.clauses)
     meta = metadata.merge(curated, metadata.from_header(parsed, body_text))
     if not curated:
@@ -119,7 +119,7 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
         try:
             if path.suffix.lower() not in SUPPORTED:
                 raise IngestError(path, f"unsupported file type '{path.suffix or '(none)'}'; "
-                                        f"supported: {', '.join(sorted(SUPPORTED))}")
+                                        f"supported: {', '.join(sorted(SUPPORTED))}", "unsupported")
             h = file_hash(path)
             if old and old["sha256"] == h and old.get("parser_version") == PARSER_VERSION \
                     and old["meta"].get("metadata_source") == ("curated" if path.name in curated else "header") \
@@ -141,7 +141,8 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
     ids = [d["doc_id"] for d in docs]
     dup = {x for x in ids if ids.count(x) > 1}
     if dup:
-        raise IngestError(corpus_dir, f"two files share a document id (file name without extension): {sorted(dup)}")
+        raise IngestError(corpus_dir, f"two files share a document id (file name without extension): {sorted(dup)}",
+                          "duplicate")
     atomic.write_jsonl(out_path, docs)
     return docs, report
 

@@ -10,11 +10,14 @@ MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of KB; 20 MB is far beyond any re
 
 
 class IngestError(Exception):
-    """A document that cannot be ingested. str() names the file and the reason."""
+    """A document that cannot be ingested. str() names the file and the reason; `code` is a stable
+    key for the kind of problem (empty, binary, encoding, unsupported, too_large, no_text, docx, pdf,
+    no_clauses, duplicate, name_taken), so interfaces can word it in their own language."""
 
-    def __init__(self, path: Path | str, reason: str):
+    def __init__(self, path: Path | str, reason: str, code: str = "invalid"):
         self.path = str(path)
         self.reason = reason
+        self.code = code
         super().__init__(f"{self.path}: {reason}")
 
 
@@ -35,7 +38,7 @@ def _decode_text(path: Path, data: bytes) -> RawText:
             warn = [] if enc == "utf-8-sig" else [f"{path}: decoded as {enc.upper()} (byte-order mark); UTF-8 is preferred"]
             return RawText(text, warn)
     if b"\x00" in data[:8192]:
-        raise IngestError(path, "binary file (contains NUL bytes), not a text document")
+        raise IngestError(path, "binary file (contains NUL bytes), not a text document", "binary")
     try:
         return RawText(data.decode("utf-8"))
     except UnicodeDecodeError as e:
@@ -44,7 +47,7 @@ def _decode_text(path: Path, data: bytes) -> RawText:
         best = from_bytes(data).best()
         guess = f" (looks like {best.encoding})" if best is not None else ""
         raise IngestError(path, f"not valid UTF-8{guess}: invalid byte at offset {e.start}; "
-                                "re-save the file as UTF-8") from None
+                                "re-save the file as UTF-8", "encoding") from None
 
 
 def _read_docx(path: Path) -> str:
@@ -53,7 +56,7 @@ def _read_docx(path: Path) -> str:
     try:
         d = docx.Document(str(path))
     except Exception as e:  # python-docx raises several types for corrupt zips
-        raise IngestError(path, f"cannot open as DOCX ({type(e).__name__}: {e})") from None
+        raise IngestError(path, f"cannot open as DOCX ({type(e).__name__}: {e})", "docx") from None
     parts = [p.text for p in d.paragraphs]
     for table in d.tables:
         for row in table.rows:
@@ -69,19 +72,20 @@ def _read_pdf(path: Path) -> str:
         reader = PdfReader(str(path))
         return "\n".join(page.extract_text() or "" for page in reader.pages)
     except (PdfReadError, ValueError, KeyError) as e:
-        raise IngestError(path, f"cannot read PDF ({e})") from None
+        raise IngestError(path, f"cannot read PDF ({e})", "pdf") from None
 
 
 def read_document(path: Path | str, max_bytes: int = MAX_BYTES) -> RawText:
     path = Path(path)
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
-        raise IngestError(path, f"unsupported file type '{ext or '(none)'}'; supported: {', '.join(sorted(SUPPORTED))}")
+        raise IngestError(path, f"unsupported file type '{ext or '(none)'}'; supported: {', '.join(sorted(SUPPORTED))}",
+                          "unsupported")
     size = path.stat().st_size
     if size == 0:
-        raise IngestError(path, "empty file")
+        raise IngestError(path, "empty file", "empty")
     if size > max_bytes:
-        raise IngestError(path, f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit)")
+        raise IngestError(path, f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.0f} MB limit)", "too_large")
     if ext in (".txt", ".md"):
         raw = _decode_text(path, path.read_bytes())
     elif ext == ".docx":
@@ -90,5 +94,5 @@ def read_document(path: Path | str, max_bytes: int = MAX_BYTES) -> RawText:
         raw = RawText(_read_pdf(path))
     if not raw.text.strip():
         what = "no text layer (scanned PDF? run OCR first)" if ext == ".pdf" else "no text"
-        raise IngestError(path, f"file has {what}")
+        raise IngestError(path, f"file has {what}", "no_text")
     return raw

@@ -15,6 +15,7 @@ from .search import Filters, filter_mask, hit, rank
 
 KINDS = {
     "coordinating": "Cơ quan phối hợp",
+    "directing": "Cơ quan chỉ đạo",
     "timeframe": "Thời gian / thời hạn",
     "target": "Chỉ tiêu, mục tiêu (con số)",
     "lead": "Cơ quan chủ trì",
@@ -23,6 +24,7 @@ KINDS = {
 # Patterns on diacritic-free lowercase text, so "ai chu tri" and "Ai chủ trì" read the same. First match wins.
 _KIND_PATTERNS = [
     ("coordinating", r"phoi hop|cung (voi|tham gia)|ho tro thuc hien"),
+    ("directing", r"chi dao"),
     ("timeframe", r"khi nao|bao gio|thoi gian|thoi han|han chot|han cuoi|luc nao|den khi|nam nao|thang nao|tien do"
                   r"|bao lau|truoc ngay nao|deadline"),
     ("target", r"bao nhieu|muc tieu|chi tieu|ty le|ti le|phan tram|%|muc giam|so luong"),
@@ -32,9 +34,9 @@ _KIND_PATTERNS = [
 # Phrases that only make the question a question; they carry no task content. Matched with diacritics
 # when the question has them ("tại" is not "tài", "có" is not "cổ"), without otherwise.
 _QUESTION_PHRASES = sorted((
-    "cơ quan nào", "đơn vị nào", "sở nào", "ban nào", "cấp nào", "phòng nào", "ai", "chủ trì", "phối hợp",
+    "cơ quan nào", "đơn vị nào", "sở nào", "ban nào", "cấp nào", "phòng nào", "ai", "chủ trì", "phối hợp", "chỉ đạo",
     "khi nào", "bao giờ", "bao lâu", "lúc nào", "thời gian thực hiện", "thời gian", "thời hạn", "hạn chót", "hạn cuối",
-    "bao nhiêu", "phần trăm", "mục tiêu", "chỉ tiêu", "tỷ lệ", "tỉ lệ", "là gì", "làm gì", "như thế nào", "thế nào",
+    "bao nhiêu", "phần trăm", "mục tiêu", "chỉ tiêu", "tỷ lệ", "tỉ lệ", "là gì", "làm gì", "như thế nào", "thế nào", "hạn",
     "gồm những gì", "những gì", "trách nhiệm gì", "chịu trách nhiệm", "phải", "cần", "hãy cho biết", "cho biết",
     "nào", "gì", "là", "ở", "được giao", "giao cho", "phụ trách", "đầu mối", "tiến độ", "hoàn thành", "lãnh đạo",
     "tối thiểu", "ít nhất", "đến năm", "năm", "giai đoạn", "tham mưu", "thực hiện", "có", "về", "tại", "trong"),

@@ -85,8 +85,12 @@ def test_add_page_rejects_bad_file_and_changes_nothing(page, home):
 
     bad = home.parent / "bad.txt"
     bad.write_bytes(b"")
-    assert "empty file" in check_upload(bad, home / "corpus")
+    err = check_upload(bad, home / "corpus")
+    assert err.code == "empty" and "bad.txt" in str(err)
     dup = home.parent / "dup.txt"
     dup.write_bytes((home / "corpus" / "000_309250c117fea7bd.txt").read_bytes())
-    assert "same content" in check_upload(dup, home / "corpus")
+    assert check_upload(dup, home / "corpus").code == "duplicate"
+    from app.shared import ingest_problem
+
+    assert ingest_problem(err).startswith("bad.txt: tệp rỗng")
     assert sorted(p.name for p in (home / "corpus").iterdir()) == before

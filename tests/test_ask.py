@@ -13,6 +13,7 @@ from tests.conftest import DOCS
     ("Ai chủ trì xây dựng định mức kinh tế - kỹ thuật?", "lead"),
     ("ai chu tri tuyen truyen", "lead"),
     ("Cơ quan nào phối hợp?", "coordinating"),
+    ("Cơ quan nào chỉ đạo việc này?", "directing"),
     ("Khi nào phải hoàn thành?", "timeframe"),
     ("Mục tiêu giảm biên chế đến năm 2025 là bao nhiêu?", "target"),
     ("Cần làm gì để nâng cao năng lực quản trị?", "task"),
@@ -47,6 +48,10 @@ def test_each_kind_is_answered(engine):
     assert n.answers[0]["text"].startswith("10% (năm 2025)") and n.answers[0]["section"] == "I.2.a-1"
     w = ask(engine, "Ban Thường vụ Huyện ủy giao Ủy ban nhân dân huyện làm gì?")
     assert w.kind == "task" and by_doc(w)[DOCS["quangngai"]]["text"].startswith("2. Giao UBND huyện xây dựng Kế hoạch")
+    d = ask(engine, "Cơ quan nào chỉ đạo việc xây dựng định mức kinh tế - kỹ thuật ở cấp huyện?")
+    assert d.kind == "directing" and by_doc(d)[DOCS["quangngai"]]["text"] == "Ủy ban nhân dân huyện"
+    r = ask(engine, "Hạn báo cáo kết quả thực hiện kế hoạch hằng năm của Hải Phòng là khi nào?")  # "hằng" = "hàng"
+    assert r.answers[0]["text"] == "Định kỳ trước ngày 15/12 hàng năm"
     hp = ask(engine, "Sở nào chủ trì tăng cường mức độ tự chủ tài chính ở Hải Phòng?")
     assert hp.filters.province == "Hải Phòng" and hp.answers[0]["text"] == "Sở Tài chính"
 

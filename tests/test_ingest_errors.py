@@ -53,16 +53,16 @@ SNIPPET = ("KẾ HOẠCH\n\nThực hiện Kết luận số 62-KL/TW.\n\nI. NHI�
            "- Cơ quan chủ trì: Sở Tài chính.\n")
 
 
-@pytest.mark.parametrize("name,data,reason", [
-    ("empty.txt", b"", "empty file"),
-    ("blank.txt", b"   \n\n  ", "no text"),
-    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file"),
-    ("legacy.txt", cp1258("Kế hoạch thực hiện Nghị quyết"), "not valid UTF-8"),
-    ("scan.pdf", None, "no text layer"),
-    ("notes.odt", b"whatever", "unsupported file type '.odt'"),
-    ("broken.docx", b"PK\x03\x04 not really a zip", "cannot open as DOCX"),
+@pytest.mark.parametrize("name,data,reason,code", [
+    ("empty.txt", b"", "empty file", "empty"),
+    ("blank.txt", b"   \n\n  ", "no text", "no_text"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary file", "binary"),
+    ("legacy.txt", cp1258("Kế hoạch thực hiện Nghị quyết"), "not valid UTF-8", "encoding"),
+    ("scan.pdf", None, "no text layer", "no_text"),
+    ("notes.odt", b"whatever", "unsupported file type '.odt'", "unsupported"),
+    ("broken.docx", b"PK\x03\x04 not really a zip", "cannot open as DOCX", "docx"),
 ])
-def test_bad_files_get_a_clear_message(tmp_path, name, data, reason):
+def test_bad_files_get_a_clear_message(tmp_path, name, data, reason, code):
     p = tmp_path / name
     if name == "scan.pdf":
         make_pdf(p, None)
@@ -70,7 +70,7 @@ def test_bad_files_get_a_clear_message(tmp_path, name, data, reason):
         p.write_bytes(data)
     with pytest.raises(IngestError) as e:
         read_document(p)
-    assert reason in str(e.value) and str(p) in str(e.value)
+    assert reason in str(e.value) and str(p) in str(e.value) and e.value.code == code
 
 
 def test_windows_1258_message_names_the_guess(tmp_path):

@@ -21,7 +21,7 @@ if st.button("Kiểm tra và thêm vào kho", disabled=not files, key="u_go"):
         path.write_bytes(f.getvalue())
         problem = check_upload(path, s.corpus_dir)
         if problem:
-            st.error(problem)
+            st.error(shared.ingest_problem(problem))
         else:
             accepted.append(path)
     if accepted:
@@ -38,4 +38,4 @@ if st.button("Kiểm tra và thêm vào kho", disabled=not files, key="u_go"):
         st.success(f"Đã thêm {len(accepted)} văn bản; chỉ mục: {rep.index_stats.get('clauses', 'không đổi')} điều khoản "
                    f"({rep.index_stats.get('embedded', 0)} điều khoản mới được mã hóa).")
         for e in rep.ingest.errors:
-            st.error(str(e))
+            st.error(shared.ingest_problem(e))

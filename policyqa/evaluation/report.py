@@ -78,8 +78,12 @@ class Report:
             md.append("")
         if self.significance:
             md += ["## Significance (paired t-test p-values, ranx)", ""]
+            done = set()
             for a, comp in self.significance.items():
                 for b, pv in comp.items():
+                    if (b, a) in done:
+                        continue  # the test is symmetric
+                    done.add((a, b))
                     md.append(f"- {a} vs {b}: " + ", ".join(f"{LABELS[m]} p={v:.3g}" if v is not None else f"{LABELS[m]} p=n/a"
                                                               for m, v in pv.items()))
             md.append("")
