@@ -3,7 +3,6 @@ No retrieval or parsing logic here: pages call the library and render what it re
 from __future__ import annotations
 
 import html
-import os
 from urllib.parse import quote
 
 import streamlit as st
@@ -148,6 +147,3 @@ def ingest_problem(err) -> str:
     """An ingestion problem worded in Vietnamese, with the library's detail after it."""
     return f"{err.path}: {INGEST_PROBLEMS.get(err.code, 'không thể thêm')} ({err.reason})"
 
-
-def home_env() -> None:
-    os.environ.setdefault("POLICYQA_HOME", str(settings().home))

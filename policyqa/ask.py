@@ -195,7 +195,7 @@ def ask(engine: Engine, question: str, k: int = 20, filters: Filters | None = No
     if not terms:
         return AskResult(question, kind, [], hits,
                          "Câu hỏi chưa nêu nhiệm vụ cụ thể nào, nên không thể trả lời có căn cứ. Hãy nêu rõ nhiệm vụ "
-                         "(ví dụ: \"Khi nào phải hoàn thành đề án chính quyền đô thị?\").", terms)
+                         "(ví dụ: \"Khi nào phải hoàn thành đề án chính quyền đô thị?\").", terms, filters)
     # best-supported first (in steps, so retrieval order still decides between near-equals)
     supporting = sorted((h for h in hits if h["support"] >= SUPPORT_MIN), key=lambda h: (-round(h["support"] * 10), h["rank"]))
     answers = (answerer or ExtractiveAnswerer()).answer(question, kind, supporting)[:max_docs]

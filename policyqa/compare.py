@@ -15,7 +15,6 @@ from ingest.clean import normalize
 from ingest.segment import strip_marker
 
 from . import citation
-from .ask import content_terms
 from .engine import Engine
 from .search import doc_ids_matching
 
@@ -79,7 +78,6 @@ class Comparison:
     threshold: float
     rows: list[dict]
     reference: str | None = None  # clause id the diffs are taken against
-    kind: str = "task"
 
     def to_json(self) -> dict:
         return {"query": self.query, "threshold": self.threshold, "reference": self.reference, "rows": self.rows}

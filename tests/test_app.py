@@ -1,5 +1,4 @@
 """Each page of the Streamlit app, headless through AppTest, on the index built from corpus/."""
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
