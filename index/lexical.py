@@ -14,7 +14,13 @@ from ingest.clean import fold, syllables
 SCHEMES = ("syllable", "syllable+bigram", "word")
 # Bump when tokenisation or text normalisation changes: indexes built with another version are rebuilt.
 TOKENIZER_VERSION = 2
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build
+
+
+def _bm25s():
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import and logs every build
+    return bm25s
 
 
 def tokenize(text: str, scheme: str = "syllable+bigram", folded: bool = False, segmented: str | None = None) -> list[str]:
@@ -41,9 +47,7 @@ class BM25Index:
 
     @classmethod
     def build(cls, corpus_tokens: list[list[str]], k1: float = 1.2, b: float = 0.75) -> "BM25Index":
-        import bm25s
-
-        r = bm25s.BM25(k1=k1, b=b)
+        r = _bm25s().BM25(k1=k1, b=b)
         # bm25s cannot index an empty document list; an empty token list per document is fine.
         r.index([t or [""] for t in corpus_tokens], show_progress=False)
         return cls(r, k1, b)
@@ -60,7 +64,5 @@ class BM25Index:
 
     @classmethod
     def load(cls, path: Path) -> "BM25Index":
-        import bm25s
-
-        r = bm25s.BM25.load(str(path), show_progress=False, verbosity=0)
+        r = _bm25s().BM25.load(str(path), show_progress=False, verbosity=0)
         return cls(r, r.k1, r.b)

@@ -11,7 +11,7 @@ from ingest.clean import fold, has_diacritics, normalize, syllables
 from . import citation
 from .engine import Engine
 from .highlight import STOPWORDS, STOPWORDS_ACCENTED
-from .search import Filters, filter_mask, hit, rank
+from .search import Filters, filter_mask, hit, narrow_by_named_province, rank, without_place
 
 KINDS = {
     "coordinating": "Cơ quan phối hợp",
@@ -180,11 +180,10 @@ def ask(engine: Engine, question: str, k: int = 20, filters: Filters | None = No
     kind = question_kind(question)
     # "… ở Hải Phòng": a named province narrows the search instead of being a word to match
     named = engine.provinces_in(question)
-    if named and not (filters and filters.province) and len(named) == 1:
-        filters = Filters(**{**(vars(filters) if filters else {}), "province": named[0]})
+    filters, place = narrow_by_named_province(engine, question, filters)
     terms = content_terms(question, tuple(named))
     mask = filter_mask(engine, filters)
-    ranked = rank(engine, question, "hybrid", mask)[:k]
+    ranked = rank(engine, without_place(question, place) if place else question, "hybrid", mask)[:k]
     hits = []
     for n, (i, s, parts) in enumerate(ranked):
         h = hit(engine, i, n + 1, s, parts, question)

@@ -149,14 +149,16 @@ def with_filters(f):
 @click.option("-k", default=10, show_default=True, help="Number of clauses.")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @with_filters
+@click.option("--no-province-from-query", is_flag=True, help="Do not narrow to a province the query names.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def search(ctx, query, k, mode, province, doc, level, date_from, date_to, as_json):
+def search(ctx, query, k, mode, province, doc, level, date_from, date_to, no_province_from_query, as_json):
     """Find the clauses that match QUERY, with citations."""
     from .search import search as run
 
     try:
-        res = run(_engine(ctx), query, k, mode, _filters(province, doc, level, date_from, date_to))
+        res = run(_engine(ctx), query, k, mode, _filters(province, doc, level, date_from, date_to),
+                  province_from_query=not no_province_from_query)
     except (ValueError, FileNotFoundError, RuntimeError) as e:
         _fail(str(e))
     if as_json:
@@ -164,6 +166,8 @@ def search(ctx, query, k, mode, province, doc, level, date_from, date_to, as_jso
         return
     if res.dense_query and res.dense_query != res.query:
         click.secho(f"(đã khôi phục dấu: {res.dense_query})", fg="yellow")
+    if res.province_from_query:
+        click.secho(f"(chỉ tìm trong văn bản của {res.province_from_query}, tỉnh/thành nêu trong truy vấn)", fg="yellow")
     if not res.hits:
         click.echo("Không tìm thấy điều khoản phù hợp.")
     for h in res.hits:

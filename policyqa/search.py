@@ -36,10 +36,11 @@ class SearchResult:
     hits: list[dict]
     dense_query: str | None = None  # the query the dense model saw (diacritics restored if needed)
     filters: dict = field(default_factory=dict)
+    province_from_query: str | None = None  # set when the query named the province that narrowed it
 
     def to_json(self) -> dict:
         return {"query": self.query, "mode": self.mode, "dense_query": self.dense_query, "filters": self.filters,
-                "hits": self.hits}
+                "province_from_query": self.province_from_query, "hits": self.hits}
 
 
 def _match(value: str | None, wanted: str) -> bool:
@@ -145,15 +146,39 @@ def hit(engine: Engine, row: int, rank_no: int, score: float, scores: dict, quer
     }
 
 
-def search(engine: Engine, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> SearchResult:
+def narrow_by_named_province(engine: Engine, query: str, filters: Filters | None) -> tuple[Filters | None, str | None]:
+    """ "… ở Hải Phòng": when the query names exactly one province of the corpus and no province filter is
+    set, search that province only. Returns the filters to use and the province taken from the query."""
+    named = engine.provinces_in(query)
+    if len(named) != 1 or (filters and filters.province):
+        return filters, None
+    return Filters(**{**(vars(filters) if filters else {}), "province": named[0]}), named[0]
+
+
+def without_place(query: str, place: str) -> str:
+    """The query without the words naming `place` (matched without diacritics): once the search is narrowed
+    to a province, its name would only favour clauses that happen to repeat it."""
+    f = fold(query)  # same length as the NFC query: one base letter per precomposed letter
+    name = r"\s+".join(map(re.escape, fold(place).split()))
+    m = re.search(rf"(?<!\w)(?:(?:ở|tại|của|o|tai|cua)\s+)?(?:(?:tỉnh|thành phố|tp\.?|tinh|thanh pho)\s+)?{name}(?!\w)", f)
+    if not m:
+        return query
+    return re.sub(r"\s+", " ", query[:m.start()] + query[m.end():]).strip(" ,?") or query
+
+
+def search(engine: Engine, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
+           province_from_query: bool = True) -> SearchResult:
     query = normalize(query)
     if not query:
         raise ValueError("empty query")
+    named = None
+    if province_from_query:
+        filters, named = narrow_by_named_province(engine, query, filters)
     mask = filter_mask(engine, filters)
-    ranked = rank(engine, query, mode, mask, max(CANDIDATES, k))[:k]
+    ranked = rank(engine, without_place(query, named) if named else query, mode, mask, max(CANDIDATES, k))[:k]
     hits = [hit(engine, i, n + 1, s, parts, query) for n, (i, s, parts) in enumerate(ranked)]
     return SearchResult(query, mode, hits, dense_query_text(engine, query) if mode != "bm25" else None,
-                        {k: v for k, v in vars(filters).items() if v} if filters else {})
+                        {k: v for k, v in vars(filters).items() if v} if filters else {}, named)
 
 
 def doc_ids_matching(engine: Engine, spec: str) -> list[str]:

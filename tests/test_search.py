@@ -62,6 +62,26 @@ def test_filters(engine):
         assert r.hits and all(h["doc"]["province"] == "Kon Tum" for h in r.hits)
 
 
+def test_without_place():
+    from policyqa.search import without_place
+
+    assert without_place("Ai chủ trì tuyên truyền ở Hải Phòng?", "Hải Phòng") == "Ai chủ trì tuyên truyền"
+    assert without_place("ai chu tri tuyen truyen o hai phong", "Hải Phòng") == "ai chu tri tuyen truyen"
+    assert without_place("định mức tỉnh Lạng Sơn", "Lạng Sơn") == "định mức"
+
+
+def test_province_named_in_query_narrows_search(engine):
+    res = search(engine, "Ai chủ trì thông tin tuyên truyền ở Hải Phòng?", k=5)
+    assert res.province_from_query == "Hải Phòng" and res.to_json()["filters"] == {"province": "Hải Phòng"}
+    assert res.hits[0]["clause_id"] == cid("haiphong", "III.1-1")
+    assert all(h["doc"]["province"] == "Hải Phòng" for h in res.hits)
+    off = search(engine, "Ai chủ trì thông tin tuyên truyền ở Hải Phòng?", k=5, province_from_query=False)
+    assert off.province_from_query is None and {h["doc"]["province"] for h in off.hits} != {"Hải Phòng"}
+    # an explicit filter wins over the query's words
+    both = search(engine, "tuyên truyền ở Hải Phòng", k=5, filters=Filters(province="Kon Tum"))
+    assert both.province_from_query is None and all(h["doc"]["province"] == "Kon Tum" for h in both.hits)
+
+
 def test_hits_carry_citation_and_highlights(engine):
     h = search(engine, "định mức kinh tế kỹ thuật Lạng Sơn", k=10).hits
     ls = next(x for x in h if x["clause_id"] == cid("langson", "II.2.b"))

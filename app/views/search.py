@@ -18,6 +18,8 @@ if query.strip():
     res = search(eng, query, k=k, mode=mode, filters=flt)
     if res.dense_query and res.dense_query != res.query:
         st.caption(f"Đã khôi phục dấu cho truy vấn: **{res.dense_query}**")
+    if res.province_from_query:
+        st.caption(f"Chỉ tìm trong văn bản của **{res.province_from_query}** (tỉnh/thành nêu trong truy vấn).")
     if not res.hits:
         st.warning("Không tìm thấy điều khoản phù hợp với bộ lọc hiện tại.")
     st.caption(f"{len(res.hits)} điều khoản")
