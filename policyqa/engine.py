@@ -8,10 +8,12 @@ from pathlib import Path
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.manifest import problems
 from index.store import LoadedIndex, load
+from ingest.clean import fold, has_diacritics, normalize
 from ingest.pipeline import load_docs
 
 from .config import Settings
 from .overlap import Coverage
+from .question import content_units
 
 
 class Engine:
@@ -56,9 +58,6 @@ class Engine:
 
     def coverage(self, question: str, text: str, drop: tuple[str, ...] = ()) -> float:
         """IDF-weighted share of the question's content words found in `text` (see overlap.Coverage)."""
-        from .ask import content_units  # ask's notion of which words are content
-        from ingest.clean import has_diacritics
-
         folded = not has_diacritics(question)
         if self._coverage_by_fold is None:
             with self._lock:
@@ -69,8 +68,6 @@ class Engine:
 
     def provinces_in(self, text: str) -> list[str]:
         """Provinces of the corpus that `text` names ("ở Hải Phòng", "hai phong")."""
-        from ingest.clean import fold, normalize
-
         t = " " + " ".join(re.findall(r"\w+", fold(normalize(text)))) + " "
         names = {d["meta"].get("province") for d in self.docs.values()} - {None}
         words = {n: " " + " ".join(re.findall(r"\w+", fold(n))) + " " for n in names}
