@@ -42,7 +42,8 @@ class Line:
         return None
 
 
-def _is_upper(s: str) -> bool:
+def is_upper(s: str) -> bool:
+    """Mostly capital letters: a title or heading line, not running text."""
     letters = [c for c in s if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
@@ -101,7 +102,7 @@ def logical_lines(raw: str) -> list[Line]:
                 and not HEADER_RE.match(prev.text) and not PLACE_DATE_RE.match(prev.text)
                 and "italic" not in prev.marks
                 and ((_starts_lower(ln.text) and not prev.text.endswith((".", "!", "?")))
-                     or (wrapped and not prev.text.endswith(TERMINAL) and not _is_upper(prev.text))))
+                     or (wrapped and not prev.text.endswith(TERMINAL) and not is_upper(prev.text))))
         if join:
             # "Kế hoạch số 92-" + "KH/HU" is one token; "kinh tế -" + "kỹ thuật" is two words.
             glue = "" if re.search(r"\S-$", prev.text) else " "

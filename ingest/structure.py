@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import tasks
-from .lines import HEADER_RE, LEVEL, PLACE_DATE_RE, RECIPIENTS_RE, Line, logical_lines
+from .lines import HEADER_RE, LEVEL, PLACE_DATE_RE, RECIPIENTS_RE, Line, is_upper, logical_lines
 
 DOC_TYPES = ("KẾ HOẠCH", "CHƯƠNG TRÌNH", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "KẾT LUẬN", "CHỈ THỊ", "THÔNG BÁO",
              "BÁO CÁO", "ĐỀ ÁN", "CÔNG VĂN", "HƯỚNG DẪN", "CHƯƠNG TRÌNH HÀNH ĐỘNG")
@@ -48,11 +48,6 @@ class Parsed:
     truncated: bool
 
 
-def _is_upper(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
-
-
 def _split_header(lines: list[Line]) -> tuple[list[Line], str | None, str | None, int]:
     """Header = lines up to the title (which follows the document-type line)."""
     first_marker = next((i for i, l in enumerate(lines) if l.marker and l.marker[0] != "dash"), len(lines))
@@ -60,7 +55,7 @@ def _split_header(lines: list[Line]) -> tuple[list[Line], str | None, str | None
     if type_idx is None:
         end = 0
         while end < first_marker and (HEADER_RE.match(lines[end].text) or PLACE_DATE_RE.match(lines[end].text)
-                                      or _is_upper(lines[end].text) or "bold" in lines[end].marks):
+                                      or is_upper(lines[end].text) or "bold" in lines[end].marks):
             end += 1
         return lines[:end], None, None, end
     end = type_idx + 1
@@ -70,7 +65,7 @@ def _split_header(lines: list[Line]) -> tuple[list[Line], str | None, str | None
         if HEADER_RE.match(l.text) or PLACE_DATE_RE.match(l.text):
             end += 1
             continue
-        if not title_parts or "bold" in l.marks or _is_upper(l.text):
+        if not title_parts or "bold" in l.marks or is_upper(l.text):
             if not re.fullmatch(r"-+", l.text):
                 title_parts.append(l.text)
             end += 1
@@ -92,7 +87,7 @@ def _split_footer(lines: list[Line]) -> tuple[list[Line], list[str], list[str]]:
             recipients.append(l.marker[2])
         elif recipients and not signature and (recipients[-1].endswith(",") or l.text[:1].islower()):
             recipients[-1] += " " + l.text
-        elif recipients and not _is_upper(l.text) and len(l.text.split()) > 5:
+        elif recipients and not is_upper(l.text) and len(l.text.split()) > 5:
             recipients[-1] += " " + l.text
         else:
             signature.append(l.text)

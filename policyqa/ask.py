@@ -11,7 +11,7 @@ from ingest.clean import fold, normalize, syllables
 from . import citation
 from .engine import Engine
 from .question import KINDS, content_terms, question_kind
-from .search import Filters, filter_mask, hit, narrow_by_named_province, rank, without_place
+from .search import Filters, hit, retrieve
 
 SUPPORT_MIN = 0.6  # IDF-weighted share of the question's content words a supporting clause must contain
 
@@ -108,16 +108,14 @@ def ask(engine: Engine, question: str, k: int = 20, filters: Filters | None = No
         raise ValueError("empty question")
     kind = question_kind(question)
     # "… ở Hải Phòng": a named province narrows the search instead of being a word to match
-    named = engine.provinces_in(question)
-    filters, place = narrow_by_named_province(engine, question, filters)
-    terms = content_terms(question, tuple(named))
-    mask = filter_mask(engine, filters)
-    ranked = rank(engine, without_place(question, place) if place else question, "hybrid", mask)[:k]
+    got = retrieve(engine, question, "hybrid", filters)
+    filters, named = got.filters, tuple(got.named)
+    terms = content_terms(question, named)
     hits = []
-    for n, (i, s, parts) in enumerate(ranked):
+    for n, (i, s, parts) in enumerate(got.ranked[:k]):
         h = hit(engine, i, n + 1, s, parts, question)
         r = engine.rows[i]
-        h["support"] = round(engine.coverage(question, r["search_text"], tuple(named)), 3)
+        h["support"] = round(engine.coverage(question, r["search_text"], named), 3)
         h["field_sources"] = {k2: v["source"] for k2, v in r["fields"].items()}
         hits.append(h)
     if not terms:

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import re
 import threading
-from pathlib import Path
 
 from index.embedder import Embedder, SentenceTransformerEmbedder
-from index.manifest import problems
 from index.store import LoadedIndex, load
 from ingest.clean import fold, has_diacritics, normalize
 from ingest.pipeline import load_docs
@@ -46,11 +44,6 @@ class Engine:
                 if self._embedder is None:
                     self._embedder = SentenceTransformerEmbedder(self.settings.model_dir)
         return self._embedder
-
-    def staleness(self) -> list[str]:
-        """Why the loaded index no longer matches the corpus on disk (empty when it does)."""
-        docs = load_docs(self.settings.docs_path) if Path(self.settings.docs_path).exists() else []
-        return problems(self.index.manifest, self.embedder.fingerprint, docs)
 
     def clause(self, clause_id: str) -> dict | None:
         i = self.row_of.get(clause_id)

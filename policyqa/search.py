@@ -146,10 +146,10 @@ def hit(engine: Engine, row: int, rank_no: int, score: float, scores: dict, quer
     }
 
 
-def narrow_by_named_province(engine: Engine, query: str, filters: Filters | None) -> tuple[Filters | None, str | None]:
-    """ "… ở Hải Phòng": when the query names exactly one province of the corpus and no province filter is
-    set, search that province only. Returns the filters to use and the province taken from the query."""
-    named = engine.provinces_in(query)
+def narrow_by_named_province(named: list[str], filters: Filters | None) -> tuple[Filters | None, str | None]:
+    """ "… ở Hải Phòng": when the query names exactly one province of the corpus (`named`, from
+    Engine.provinces_in) and no province filter is set, search that province only. Returns the filters
+    to use and the province taken from the query."""
     if len(named) != 1 or (filters and filters.province):
         return filters, None
     return Filters(**{**(vars(filters) if filters else {}), "province": named[0]}), named[0]
@@ -160,10 +160,29 @@ def without_place(query: str, place: str) -> str:
     to a province, its name would only favour clauses that happen to repeat it."""
     f = fold(query)  # same length as the NFC query: one base letter per precomposed letter
     name = r"\s+".join(map(re.escape, fold(place).split()))
-    m = re.search(rf"(?<!\w)(?:(?:ở|tại|của|o|tai|cua)\s+)?(?:(?:tỉnh|thành phố|tp\.?|tinh|thanh pho)\s+)?{name}(?!\w)", f)
+    m = re.search(rf"(?<!\w)(?:(?:o|tai|cua)\s+)?(?:(?:tinh|thanh pho|tp\.?)\s+)?{name}(?!\w)", f)
     if not m:
         return query
     return re.sub(r"\s+", " ", query[:m.start()] + query[m.end():]).strip(" ,?") or query
+
+
+@dataclass
+class Retrieval:
+    ranked: list[tuple[int, float, dict]]
+    filters: Filters | None  # as applied, including a province taken from the query
+    named: list[str]  # provinces the query names
+    place: str | None  # the one that narrowed the search, if any
+    ranking_query: str  # the query as ranked (without that province's name)
+
+
+def retrieve(engine: Engine, query: str, mode: str = "hybrid", filters: Filters | None = None, n: int = CANDIDATES,
+             province_from_query: bool = True) -> Retrieval:
+    """What search, ask and the evaluation rank with: filters, plus narrowing by a province the query names."""
+    named = engine.provinces_in(query) if province_from_query else []
+    filters, place = narrow_by_named_province(named, filters)
+    ranking_query = without_place(query, place) if place else query
+    return Retrieval(rank(engine, ranking_query, mode, filter_mask(engine, filters), n), filters, named, place,
+                     ranking_query)
 
 
 def search(engine: Engine, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
@@ -171,14 +190,10 @@ def search(engine: Engine, query: str, k: int = 10, mode: str = "hybrid", filter
     query = normalize(query)
     if not query:
         raise ValueError("empty query")
-    named = None
-    if province_from_query:
-        filters, named = narrow_by_named_province(engine, query, filters)
-    mask = filter_mask(engine, filters)
-    ranked = rank(engine, without_place(query, named) if named else query, mode, mask, max(CANDIDATES, k))[:k]
-    hits = [hit(engine, i, n + 1, s, parts, query) for n, (i, s, parts) in enumerate(ranked)]
-    return SearchResult(query, mode, hits, dense_query_text(engine, query) if mode != "bm25" else None,
-                        {k: v for k, v in vars(filters).items() if v} if filters else {}, named)
+    got = retrieve(engine, query, mode, filters, max(CANDIDATES, k), province_from_query)
+    hits = [hit(engine, i, n + 1, s, parts, query) for n, (i, s, parts) in enumerate(got.ranked[:k])]
+    return SearchResult(query, mode, hits, dense_query_text(engine, got.ranking_query) if mode != "bm25" else None,
+                        {k: v for k, v in vars(got.filters).items() if v} if got.filters else {}, got.place)
 
 
 def doc_ids_matching(engine: Engine, spec: str) -> list[str]:

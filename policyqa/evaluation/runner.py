@@ -15,7 +15,7 @@ from index.embedder import SentenceTransformerEmbedder
 
 from ..config import Settings
 from ..engine import Engine
-from ..search import filter_mask, narrow_by_named_province, rank, without_place
+from ..search import retrieve
 from . import answers, dataset, metrics
 from .report import Report
 
@@ -27,9 +27,7 @@ def _run(engine: Engine, ds: dataset.Dataset, mode: str, ids: list[str]) -> tupl
     run, times = {}, []
     for qid in ids:
         t = time.perf_counter()
-        q = ds.queries[qid]["query"]
-        flt, place = narrow_by_named_province(engine, q, None)  # as `search` does for "… ở Hải Phòng"
-        ranked = rank(engine, without_place(q, place) if place else q, mode, filter_mask(engine, flt), TOP)
+        ranked = retrieve(engine, ds.queries[qid]["query"], mode, n=TOP).ranked  # exactly as `search` ranks
         times.append(time.perf_counter() - t)
         run[qid] = {engine.rows[i]["clause_id"]: float(s) for i, s, _ in ranked[:TOP]}
     return run, times
