@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from . import tasks
-from .lines import HEADER_RE, LEVEL, PLACE_DATE_RE, RECIPIENTS_RE, Line, is_upper, logical_lines
+from .header import DOC_TYPES, split_footer, split_header
+from .lines import LEVEL, Line, logical_lines
 
-DOC_TYPES = ("KẾ HOẠCH", "CHƯƠNG TRÌNH", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "KẾT LUẬN", "CHỈ THỊ", "THÔNG BÁO",
-             "BÁO CÁO", "ĐỀ ÁN", "CÔNG VĂN", "HƯỚNG DẪN", "CHƯƠNG TRÌNH HÀNH ĐỘNG")
 TRUNCATION_RE = re.compile(r"^\[\s*(\.\.\.|…)\s*\]$")
 
 
@@ -48,52 +47,6 @@ class Parsed:
     truncated: bool
 
 
-def _split_header(lines: list[Line]) -> tuple[list[Line], str | None, str | None, int]:
-    """Header = lines up to the title (which follows the document-type line)."""
-    first_marker = next((i for i, l in enumerate(lines) if l.marker and l.marker[0] != "dash"), len(lines))
-    type_idx = next((i for i, l in enumerate(lines[:first_marker]) if l.text.rstrip(":").strip() in DOC_TYPES), None)
-    if type_idx is None:
-        end = 0
-        while end < first_marker and (HEADER_RE.match(lines[end].text) or PLACE_DATE_RE.match(lines[end].text)
-                                      or is_upper(lines[end].text) or "bold" in lines[end].marks):
-            end += 1
-        return lines[:end], None, None, end
-    end = type_idx + 1
-    title_parts = []
-    while end < first_marker:
-        l = lines[end]
-        if HEADER_RE.match(l.text) or PLACE_DATE_RE.match(l.text):
-            end += 1
-            continue
-        if not title_parts or "bold" in l.marks or is_upper(l.text):
-            if not re.fullmatch(r"-+", l.text):
-                title_parts.append(l.text)
-            end += 1
-            continue
-        break
-    return lines[:end], " ".join(title_parts) or None, lines[type_idx].text.rstrip(":").strip(), end
-
-
-def _split_footer(lines: list[Line]) -> tuple[list[Line], list[str], list[str]]:
-    idx = next((i for i, l in enumerate(lines) if RECIPIENTS_RE.match(l.text)), None)
-    if idx is None:
-        return lines, [], []
-    recipients, signature = [], []
-    rest = RECIPIENTS_RE.sub("", lines[idx].text).strip()
-    if rest:
-        signature.append(rest)  # "Nơi nhận: T/M BAN THƯỜNG VỤ" shares a line with the signature block
-    for l in lines[idx + 1:]:
-        if l.marker and l.marker[0] == "dash":
-            recipients.append(l.marker[2])
-        elif recipients and not signature and (recipients[-1].endswith(",") or l.text[:1].islower()):
-            recipients[-1] += " " + l.text
-        elif recipients and not is_upper(l.text) and len(l.text.split()) > 5:
-            recipients[-1] += " " + l.text
-        else:
-            signature.append(l.text)
-    return lines[:idx], recipients, signature
-
-
 def _nearest_task_owner(node: Node, skip=("dash",)) -> Node:
     """Labelled lines belong to the nearest enclosing unit that is not a dash bullet; closing notes
     to the nearest numbered/lettered unit (they close a group of bullets and "(1)" items)."""
@@ -107,8 +60,8 @@ _GROUPED = ("dash", "paren")
 
 def parse(raw: str) -> Parsed:
     lines = logical_lines(raw)
-    header, title, doc_type, body_start = _split_header(lines)
-    body, recipients, signature = _split_footer(lines[body_start:])
+    header, title, doc_type, body_start = split_header(lines)
+    body, recipients, signature = split_footer(lines[body_start:])
     # "[...]" marks a cut; so does a body that stops mid-sentence with no recipients or signature.
     truncated = any(TRUNCATION_RE.match(l.text) for l in body) or bool(
         body and not recipients and not signature and not body[-1].text.endswith(tuple('.;:!?"')))
