@@ -103,11 +103,29 @@ def list_files(corpus_dir: Path) -> list[Path]:
 
 def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
                   progress: Callable[[str, int, int], None] | None = None) -> tuple[list[dict], IngestReport]:
-    corpus_dir, out_path = Path(corpus_dir), Path(out_path)
+    """Standalone ingestion into a JSONL file (previous results read from it). `policyqa build` uses
+    ingest_docs instead: its output is published together with the index, never written on its own."""
+    out_path = Path(out_path)
+    previous = load_docs(out_path) if out_path.exists() else []
+    docs, report = ingest_docs(corpus_dir, previous, root, progress)
+    atomic.write_jsonl(out_path, docs)
+    return docs, report
+
+
+def ingest_docs(corpus_dir: Path, previous: list[dict], root: Path | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> tuple[list[dict], IngestReport]:
+    """corpus/ -> document records, reusing `previous` records of unchanged files; writes nothing."""
+    corpus_dir = Path(corpus_dir)
     root = Path(root) if root else corpus_dir.parent
-    curated = metadata.load_curated(corpus_dir)
-    previous = {d["source"]: d for d in atomic.read_jsonl(out_path)} if out_path.exists() else {}
+    previous = {d["source"]: d for d in previous}
     report = IngestReport()
+    try:
+        curated = metadata.load_curated(corpus_dir)
+    except ValueError as e:  # malformed metadata.json: reported; documents curated before keep their metadata
+        report.errors.append(IngestError(corpus_dir / metadata.METADATA_FILE, f"{e}; the metadata it gave before "
+                                         "is kept", "bad_metadata"))
+        curated = {Path(d["source"]).name: d["meta"] for d in previous.values()
+                   if d["meta"].get("metadata_source") == "curated"}
     docs: list[dict] = []
     files = list_files(corpus_dir)
     for i, path in enumerate(files):
@@ -131,19 +149,20 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
             docs.append(doc)
             report.processed.append(source)
             report.warnings.extend(doc["warnings"])
+        except FileNotFoundError:
+            report.removed.append(source)  # removed while this build ran: treated as removed
         except IngestError as e:
             report.errors.append(e)
             if old:  # keep the last good version rather than dropping the document
                 docs.append(old)
                 report.warnings.append(f"{source}: kept the previously ingested version")
     seen = {d["source"] for d in docs}
-    report.removed = sorted(set(previous) - seen)
+    report.removed = sorted((set(previous) - seen) | set(report.removed))
     ids = [d["doc_id"] for d in docs]
     dup = {x for x in ids if ids.count(x) > 1}
     if dup:
         raise IngestError(corpus_dir, f"two files share a document id (file name without extension): {sorted(dup)}",
                           "duplicate")
-    atomic.write_jsonl(out_path, docs)
     return docs, report
 
 
@@ -152,4 +171,11 @@ def _same_meta(stored: dict, curated: dict) -> bool:
 
 
 def load_docs(path: Path) -> list[dict]:
+    """Document records with their clauses: from a JSONL file, or from a published generation's docs.jsonl
+    (whose clauses are stored as columns beside it)."""
+    path = Path(path)
+    if (path.parent / "clauses.arrow").exists():
+        from index.files_backend import FilesBackend
+
+        return FilesBackend.open_folder(path.parent).all_docs()
     return atomic.read_jsonl(path)

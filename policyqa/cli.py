@@ -75,7 +75,10 @@ def build(ctx, force, as_json):
         bar["b"].n = done
         bar["b"].refresh()
 
-    rep = build_all(s, force=force, embed_progress=embed_progress)
+    try:
+        rep = build_all(s, force=force, embed_progress=embed_progress)
+    except (RuntimeError, OSError) as e:  # another build running, disk full …: the published index is unchanged
+        _fail(str(e))
     if bar["b"] is not None:
         bar["b"].close()
     out = {"processed": rep.ingest.processed, "reused": rep.ingest.reused, "removed": rep.ingest.removed,
@@ -109,8 +112,11 @@ def docs(ctx, as_json):
     s = _settings(ctx)
     if not s.docs_path.exists():
         _fail(f"{s.docs_path} not found; run `policyqa build` first")
-    rows = [{"doc_id": d["doc_id"], "source": d["source"], "clauses": len(d["clauses"]), **d["meta"]}
-            for d in load_docs(s.docs_path)]
+    try:
+        rows = [{"doc_id": d["doc_id"], "source": d["source"], "clauses": len(d["clauses"]), **d["meta"]}
+                for d in load_docs(s.docs_path)]
+    except (RuntimeError, OSError, ValueError) as e:  # a damaged generation is named, never used
+        _fail(str(e))
     if as_json:
         _dump({"documents": rows})
         return
@@ -299,3 +305,4 @@ def model(ctx, force):
 
 if __name__ == "__main__":
     main()
+main.add_command(__import__("policyqa.commands.check", fromlist=["check"]).check)

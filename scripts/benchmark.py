@@ -96,16 +96,15 @@ def synthetic(out: dict, model_dir: Path, queries: list[str], n_target: int, emb
     from index import dense
     from index.build import DEFAULT_PARAMS, assemble
     from index.embedder import SentenceTransformerEmbedder
-    from ingest.pipeline import load_docs
     from policyqa.config import Settings
     from policyqa.engine import Engine
     from policyqa.search import rank
 
     s = Settings.from_env(home=ROOT, model_dir=model_dir)
-    from index.store import load
+    from index.files_backend import FilesBackend
 
-    real = load(s.index_dir)
-    rows0, emb0 = real.clauses, real.embeddings
+    real = FilesBackend.open(s.index_dir)
+    rows0, emb0 = [real.clause(c) for c in real.clause_ids()], np.asarray(real.embeddings)
     sentences = [x for r in rows0 for x in re.split(r"(?<=[.;])\s+", r["text"]) if len(x) > 20]
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
@@ -156,7 +155,7 @@ def synthetic(out: dict, model_dir: Path, queries: list[str], n_target: int, emb
     idx = assemble(rows, E, {"params": {**DEFAULT_PARAMS, "faiss": "auto"}, "model": {}})
     syn["bm25_and_index_build_s"] = round(time.perf_counter() - t, 2)
     syn["faiss_kind_auto"] = dense.choose_kind(len(rows))
-    eng = Engine(s, idx, load_docs(s.docs_path)[:0], embedder)
+    eng = Engine(s, idx, embedder)
     syn["latency"] = {m: lat(lambda q, m=m: rank(eng, q, m, None, 100), queries) for m in ("bm25", "dense", "hybrid")}
     out["synthetic"] = syn
 

@@ -1,0 +1,1 @@
+"""Subcommands that live in their own module, registered at the end of policyqa/cli.py."""
