@@ -255,3 +255,15 @@ def test_old_generation_is_kept_while_a_reader_loads_it(h, embedder):
         FilesBackend.open_folder(gen)  # still complete
     stage(docs, embedder, h.index_dir).publish()
     assert not first.exists()  # collected once nobody reads it
+
+
+def test_short_soak_serves_every_query_from_a_published_generation(h, embedder):
+    """scripts/soak.py, bounded: searches while a document is added and removed by real builds."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("soak", REPO / "scripts" / "soak.py")
+    soak = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(soak)
+    out = soak.soak(h, embedder, seconds=12, readers=3, modes=("bm25",))
+    assert out["failures"] == 0 and out["differing"] == 0 and out["build_failures"] == 0, out["errors"]
+    assert out["queries"] > 20 and out["builds"] >= 2 and out["reloads"] > 3
