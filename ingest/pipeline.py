@@ -15,7 +15,7 @@ from .readers import SUPPORTED, IngestError, read_document
 from .segment import segment, strip_marker
 from .structure import Node, parse
 
-PARSER_VERSION = 4  # bump when parsing output changes, so cached documents are re-parsed
+PARSER_VERSION = 5  # bump when parsing output changes, so cached documents are re-parsed
 SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
 
 
@@ -59,6 +59,7 @@ def _clause_record(doc_id: str, node: Node) -> dict:
         "clause_id": f"{doc_id}:{node.path}",
         "path": node.path,
         "kind": node.kind,
+        "citation_path": node.citation_path,
         "label": node.label,
         "parent": f"{doc_id}:{node.parent.path}" if node.parent is not None and node.parent.kind != "root" else None,
         "depth": node.path.count(".") + node.path.count("-"),
