@@ -51,6 +51,14 @@ RANK = {"part": 0, "appendix": 0, "form": 0.5, "chapter": 1, "section": 2, "subs
 _CONTINUES = re.compile(r"(?:\btại|\btheo|\bcủa|\bvà|\bhoặc|\bvới|\bthuộc|\bkhoản\s+\d+|\bđiểm\s+[a-zđ]|\bcác|"
                         r"\bsố|\bĐiều|\bChương|\bMục|,)\s*$")
 
+# Names written with a dash that PDF and web exports often break at the dash ("Sở Lao động / - Thương binh và Xã
+# hội"): a line starting with the second half continues the previous line, it is not a bullet.
+_DASHED_NAMES = [("lao dong", "thuong binh"), ("kinh te", "xa hoi"), ("kinh te", "ky thuat"), ("chinh tri", "xa hoi"),
+                 ("van hoa", "the thao"), ("tai chinh", "ke hoach"), ("tai nguyen", "moi truong"),
+                 ("khoa hoc", "cong nghe"), ("chinh tri", "hanh chinh"), ("kinh te", "ha tang"),
+                 ("dan so", "ke hoach hoa"), ("nong nghiep", "phat trien"), ("quoc phong", "an ninh"),
+                 ("doc lap", "tu do"), ("tu do", "hanh phuc"), ("cong nghiep", "thuong mai")]
+
 _ORDINAL = {"nhất": 1, "một": 1, "mốt": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "lăm": 5,
             "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 _ROMAN_VAL = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
@@ -122,6 +130,16 @@ def match_numbering(text: str) -> tuple[str, str, str] | None:
 def match(text: str) -> tuple[str, str, str] | None:
     """The unit a line opens, without context: (kind, label, rest)."""
     return match_heading(text) or match_numbering(text)
+
+
+def dashed_name_continues(prev_text: str, text: str) -> bool:
+    """ "…Sở Lao động" + "- Thương binh và Xã hội…": the dash joins a name broken across lines."""
+    from .clean import fold
+
+    if not re.match(r"^[-–]\s*\S", text) or prev_text.rstrip().endswith(tuple(".:;!?")):
+        return False
+    a, b = fold(prev_text).rstrip(), fold(text.lstrip("-– "))
+    return any(a.endswith(x) and b.startswith(y) for x, y in _DASHED_NAMES)
 
 
 def continues(prev_text: str) -> bool:

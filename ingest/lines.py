@@ -17,6 +17,7 @@ HEADER_RE = re.compile(
 PLACE_DATE_RE = re.compile(r"^[^\d,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 RECIPIENTS_RE = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
 TERMINAL = tuple(".:;!?")
+_RULE_RE = re.compile(r"[-_–—=.\s]+")  # a rule under a heading ("________")
 
 
 @dataclass
@@ -92,12 +93,17 @@ def logical_lines(raw: str) -> list[Line]:
         prev = out[-1] if out else None
         # A lowercase start continues the previous sentence (even after ";" or ","); in a
         # hard-wrapped file so does any line after one that did not end a sentence.
+        if prev is not None and layout.dashed_name_continues(prev.text, ln.text):
+            prev.text = prev.text + " " + ln.text
+            prev.end = ln.end
+            continue
         join = (prev is not None and not _blocks_merge(ln) and prev.marks == ln.marks
                 and not HEADER_RE.match(prev.text) and not PLACE_DATE_RE.match(prev.text)
                 and not prev.text.startswith("|")
                 and "italic" not in prev.marks
                 and ((_starts_lower(ln.text) and not prev.text.endswith((".", "!", "?")))
-                     or (wrapped and not prev.text.endswith(TERMINAL) and not is_upper(prev.text))))
+                     or (wrapped and not prev.text.endswith(TERMINAL) and not is_upper(prev.text)
+                         and not is_upper(ln.text) and not _RULE_RE.fullmatch(prev.text))))
         if join:
             # "Kế hoạch số 92-" + "KH/HU" is one token; "kinh tế -" + "kỹ thuật" is two words.
             glue = "" if re.search(r"\S-$", prev.text) else " "

@@ -55,10 +55,11 @@ class Part:
 
 def _type_of(text: str) -> tuple[str, str, str] | None:
     t = text.strip().rstrip(":").strip()
+    heading = layout.match_heading(t)
+    if heading and heading[0] == "appendix":
+        return APPENDIX  # "PHỤ LỤC", "Phụ lục IV"
     if not is_upper(t):
         return None
-    if t.startswith(APPENDIX[0]):
-        return APPENDIX
     for key, prefix, name in ATTACHMENT_TYPES:
         if t.startswith(key):
             return key, prefix, name
@@ -125,3 +126,22 @@ def name_of(title: str) -> str:
         if f.startswith(fold(key)):
             return name
     return "Văn bản"
+
+
+_SIGN_OPENER = re.compile(r"^(?:TM|T/M|KT|Q|TL|TUQ|PP|Q\.\s*CHỦ TỊCH)\.?\s+[A-ZĐÀ-Ỹ]")
+_MAX_SIGNATURE_LINES = 8
+
+
+def trailing_signature(lines: list[Line]) -> int:
+    """Index where a signature block with no "Nơi nhận" before it starts ("…thi hành Quyết định này./." then
+    "KT. BỘ TRƯỞNG / THỨ TRƯỞNG / Nguyễn Bá Hoan"); len(lines) when there is none."""
+    n = len(lines)
+    tail = range(max(0, n - _MAX_SIGNATURE_LINES - 1), n)
+    end_mark = max((i for i in tail if lines[i].text.rstrip().endswith(("./.", "/."))), default=None)
+    start = end_mark + 1 if end_mark is not None else next((i for i in tail if _SIGN_OPENER.match(lines[i].text)), n)
+    rest = lines[start:]
+    if not rest or len(rest) > _MAX_SIGNATURE_LINES or any(len(l.text.split()) > 10 for l in rest):
+        return n
+    if not any(_SIGN_OPENER.match(l.text) or is_upper(l.text) for l in rest):
+        return n  # a short last paragraph, not a signature
+    return start

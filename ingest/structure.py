@@ -246,11 +246,7 @@ def parse(raw: str) -> Parsed:
     header, title, doc_type, body_start = split_header(main)
     # The recipients and signature close the document's own text: an appendix or form after them (with its
     # own "Nơi nhận") is body.
-    main_body = main[body_start:]
-    cut = next((i for i, l in enumerate(main_body) if l.marker and l.marker[0] in ("appendix", "form")
-                and i > 0), len(main_body))
-    body, recipients, signature = split_footer(main_body[:cut])
-    body = body + main_body[cut:]
+    body, recipients, signature = _body_and_footer(main[body_start:])
     # "[...]" marks a cut; so does a body that stops mid-sentence with no recipients or signature.
     truncated = any(TRUNCATION_RE.match(l.text) for l in body) or bool(
         body and not recipients and not signature and len(segments) == 1
@@ -269,7 +265,7 @@ def parse(raw: str) -> Parsed:
         att = Node("attachment", seg.prefix, parent=root, part=seg)
         att.lines.extend(seg.lines[seg.title_idx:seg.header_end])
         root.children.append(att)
-        att_body, _, att_signature = split_footer(seg.lines[seg.header_end:])
+        att_body, _, _ = _body_and_footer(seg.lines[seg.header_end:])
         builder = _Builder(att, raw)
         builder.feed([l for l in att_body if not TRUNCATION_RE.match(l.text)])
     builder.finish()
@@ -281,6 +277,19 @@ def parse(raw: str) -> Parsed:
     for n in clauses:
         _inherit(n)
     return Parsed(header, title, doc_type, clauses, recipients, signature, truncated)
+
+
+def _body_and_footer(lines: list[Line]) -> tuple[list[Line], list[str], list[str]]:
+    """Body, recipients and signature of one part. The recipients and signature close the part's own text: an
+    appendix or form after them (with its own "Nơi nhận") is body. With no "Nơi nhận" (gazette and web copies
+    drop it), the signature block still closes the text."""
+    cut = next((i for i, l in enumerate(lines) if i > 0 and l.marker and l.marker[0] in ("appendix", "form")),
+               len(lines))
+    body, recipients, signature = split_footer(lines[:cut])
+    if not recipients and not signature:
+        s = parts.trailing_signature(body)
+        body, signature = body[:s], [l.text for l in body[s:]]
+    return body + lines[cut:], recipients, signature
 
 
 def _segment(child: Node, dash_no: int) -> str:
@@ -318,8 +327,8 @@ def _walk(node: Node, out: list[Node], used: set[str]) -> None:
         seg = _segment(child, dash_no)
         if child.kind == "attachment":
             path = child.label
-        elif child.kind in _ABSOLUTE and not any(a.kind == "form" for a in child.ancestors()):
-            path = part_prefix + seg  # a form's own "Điều 1." stays under the form
+        elif child.kind in _ABSOLUTE and not any(a.kind in ("form", "appendix") for a in child.ancestors()):
+            path = part_prefix + seg  # an appendix's or a form's own "Điều 1." stays under it
         elif node.kind == "root":
             path = seg
         elif node.kind == "attachment":
@@ -368,12 +377,13 @@ def _unit(n: Node) -> str:
 
     if k == "preamble":
         return "phần mở đầu"
+    inner = any(a.kind in ("form", "appendix") for a in n.ancestors())  # numbered within an appendix or form
     if k == "article":
-        return join(f"Điều {n.label}") if any(a.kind == "form" for a in n.ancestors()) else f"Điều {n.label}"
+        return join(f"Điều {n.label}") if inner else f"Điều {n.label}"
     if k == "chapter":
-        return f"Chương {n.label}"
+        return join(f"Chương {n.label}") if inner else f"Chương {n.label}"
     if k == "part":
-        return f"Phần {n.label}"
+        return join(f"Phần {n.label}") if inner else f"Phần {n.label}"
     if k == "section":
         return join(f"Mục {n.label}")
     if k == "subsection":
