@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import atomic, metadata
+from . import atomic, metadata, tasks
 from .readers import SUPPORTED, IngestError, read_document
 from .segment import segment, strip_marker
 from .structure import Node, parse
@@ -83,6 +83,7 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
     meta = metadata.merge(curated, metadata.from_header(parsed, body_text))
     if not curated:
         meta["truncated"] = parsed.truncated
+    clauses = [_clause_record(doc_id, n) for n in parsed.clauses]
     return {
         "doc_id": doc_id,
         "source": source,
@@ -93,7 +94,8 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
         "recipients": parsed.recipients,
         "signature": parsed.signature,
         "warnings": raw.warnings,
-        "clauses": [_clause_record(doc_id, n) for n in parsed.clauses],
+        "clauses": clauses,
+        "tasks": tasks.registry(doc_id, clauses, meta),  # the assignment table (ingest.tasks.registry)
     }
 
 
