@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import atomic, metadata
-from .readers import SUPPORTED, IngestError, read_document
+from .document import understand
+from .readers import SUPPORTED, IngestError
 from .segment import segment, strip_marker
-from .structure import Node, parse
+from .structure import Node
 
-PARSER_VERSION = 4  # bump when parsing output changes, so cached documents are re-parsed
+PARSER_VERSION = 5  # bump when parsing output changes, so cached documents are re-parsed
 SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
 
 
@@ -74,14 +75,11 @@ def _clause_record(doc_id: str, node: Node) -> dict:
 
 
 def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> dict:
-    raw = read_document(path)
-    parsed = parse(raw.text)
+    doc = understand(path)
+    parsed = doc.parsed
     if not parsed.clauses:
         raise IngestError(path, "no clauses found (no paragraphs or numbered sections after the header)", "no_clauses")
-    body_text = " ".join(n.text for n in parsed.clauses)
-    meta = metadata.merge(curated, metadata.from_header(parsed, body_text))
-    if not curated:
-        meta["truncated"] = parsed.truncated
+    meta = metadata.merge(curated, dict(doc.meta))
     return {
         "doc_id": doc_id,
         "source": source,
@@ -91,7 +89,7 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
         "header": [l.text for l in parsed.header],
         "recipients": parsed.recipients,
         "signature": parsed.signature,
-        "warnings": raw.warnings,
+        "warnings": doc.warnings,
         "clauses": [_clause_record(doc_id, n) for n in parsed.clauses],
     }
 

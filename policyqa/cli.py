@@ -299,3 +299,4 @@ def model(ctx, force):
 
 if __name__ == "__main__":
     main()
+from .commands.parse import parse_cmd; main.add_command(parse_cmd)  # noqa: E402,E702
