@@ -38,6 +38,7 @@ _PHRASES = [
     "Tòa án nhân dân", "Viện kiểm sát nhân dân", "Chính phủ", "Quốc hội", "Chủ tịch nước", "Trung ương", "Việt Nam",
     "Công an", "Bộ Chỉ huy Quân sự", "Bộ Chỉ huy Bộ đội Biên phòng", "Đảng bộ", "Đảng ủy", "Liên đoàn Lao động",
     "Hội Liên hiệp Phụ nữ", "Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Hội Nông dân", "Hội Cựu chiến binh",
+    "Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy",
 ]
 _PHRASE_RE = re.compile("|".join(re.escape(p.lower()) for p in sorted(_PHRASES, key=len, reverse=True)))
 _PHRASE_OF = {p.lower(): p for p in _PHRASES}
@@ -118,6 +119,9 @@ def locality(units: list[str]) -> Locality:
                 province = province or p
             else:
                 own_level = own_level or "huyện"
+            evidence = evidence or unit
+        if own_level is None and re.search(r"(?<!\w)(tỉnh|thành) ủy$", u):
+            own_level = "tỉnh"  # "Ban Thường vụ Tỉnh ủy" without the province's name
             evidence = evidence or unit
         if own_level is None and _CENTRAL_RE.match(u):
             own_level = "trung ương"

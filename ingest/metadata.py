@@ -38,16 +38,16 @@ TYPE_CODES = {"NĐ": "Nghị định", "ND": "Nghị định", "TT": "Thông tư
               "BB": "Biên bản", "CĐ": "Công điện", "TC": "Thông cáo", "VBHN": "Văn bản hợp nhất", "CV": "Công văn",
               "L": "Lệnh", "PL": "Pháp lệnh", "GM": "Giấy mời", "HĐ": "Hợp đồng"}
 
-_QUOC_HIEU_RE = re.compile(r"^(CỘNG HÒA XÃ HỘI|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-|ĐỘC LẬP\s*-|ĐẢNG CỘNG SẢN VIỆT NAM)", re.I)
+_QUOC_HIEU_RE = re.compile(r"^(CỘNG H[OÒ]A\b|CHỦ NGHĨA VIỆT NAM|Độc lập\s*-|ĐỘC LẬP\s*-|ĐẢNG CỘNG SẢN VIỆT NAM)", re.I)
 _SEPARATOR_RE = re.compile(r"^[\s\-–—_=*~.·•]*$")
 _GAZETTE_LABEL_RE = re.compile(r"^(PHẦN\s+)?VĂN BẢN (QUY PHẠM PHÁP LUẬT|PHÁP LUẬT KHÁC|KHÁC|HỢP NHẤT)\b")
 _URGENCY_RE = re.compile(r"^(HỎA TỐC|THƯỢNG KHẨN|KHẨN|MẬT|TỐI MẬT|TUYỆT MẬT|DỰ THẢO|BẢN SAO)\b")
 # "Số: 12/KH-UBND", "Luật số: 51/2024/QH15", "Nghị quyết số: 89/2025/UBTVQH15" (a header's own number, not "số" in a
 # sentence)
-_NUMBER_RE = re.compile(rf"(?<![\w])(?:(?:Luật|Nghị quyết|Pháp lệnh|Lệnh|Quyết định|Văn bản hợp nhất)\s+số|Số|SỐ)"
+_NUMBER_RE = re.compile(rf"(?<![\w])(?:(?:Luật|Nghị quyết|Pháp lệnh|Lệnh|Quyết định|Văn bản hợp nhất)\s+số\s*:|Số|SỐ)"
                         rf"(?:\s+hiệu)?\s*[:.]?\s*(?P<n>{references.NUMBER})")
 _BLANK_NUMBER_RE = re.compile(r"(?<![\w])Số\s*:?\s*[._…\s]*/\s*(?P<code>[A-ZĐ][\wĐ]*(?:\s*-\s*[\wĐ]+)*)")
-_PLACE_DATE_RE = re.compile(r"(?P<place>[^\d,|:;()]{2,40}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s*|[/.-]\s*)"
+_PLACE_DATE_RE = re.compile(r"^\s*(?P<place>[^\d,|:;()/]{2,40}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s*|[/.-]\s*)"
                             r"(?P<m>\d{1,2})\s*(?:năm\s*|[/.-]\s*)(?P<y>\d{4})")
 _DATE_RE = re.compile(r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
 _PASSED_RE = re.compile(r"thông qua ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})")
@@ -94,14 +94,25 @@ def load_curated(corpus_dir: Path) -> dict:
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
+# The national motto, which a website may wrap anywhere ("CỘNG\nHÒA XÃ HỘI …", "CỘNG HOÀ XÃ\nHỘI …") or put on the
+# same line as the issuing body when it flattens the two header columns with spaces.
+_QUOC_HIEU_ANY_RE = re.compile(r"C[ỘO]NG\s+H[OÒ][AÀ]?\s+X[ÃA]\W*\s*H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM"
+                               r"|Độc\s+lập\s*[-–]?\s*Tự\s+do\s*[-–]?\s*Hạnh\s+phúc|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM")
+_SITE_SPLIT_RE = re.compile(r"\s+(?=(?:Số hiệu|Loại văn bản|Nơi ban hành|Cơ quan ban hành|Người ký|Ngày ban hành|"
+                            r"Ngày hiệu lực|Ngày công báo|Số công báo|Tình trạng|Lĩnh vực|Ngày hết hiệu lực)\s*:)")
+
+
 def cells_of(text: str) -> list[str]:
-    """The text's non-empty cells, in reading order: lines, split further where a flattened table put "|"."""
+    """The text's non-empty cells, in reading order: lines, split further where a flattened table put "|", where
+    the motto shares a line with the issuing body, and where a website's table puts several "Key: value" on a line."""
+    text = _QUOC_HIEU_ANY_RE.sub(lambda m: "\n" + re.sub(r"\s+", " ", m.group(0)) + "\n", text)
     out = []
     for line in text.splitlines():
         for cell in line.split("|"):
-            c = normalize(strip_markdown(cell)[0])
-            if c:
-                out.append(c)
+            for part in _SITE_SPLIT_RE.split(cell):
+                c = normalize(strip_markdown(part)[0])
+                if c:
+                    out.append(c)
     return out
 
 
@@ -121,8 +132,9 @@ def _type_line(cell: str) -> str | None:
     if c in _TYPE_OF_UPPER:
         return _TYPE_OF_UPPER[c]
     for t in sorted(_TYPE_OF_UPPER, key=len, reverse=True):
-        if c.startswith(t + " ") and is_upper(c) and len(c.split()) <= len(t.split()) + 3:
-            return _TYPE_OF_UPPER[t]  # "KẾ HOẠCH HÀNH ĐỘNG", "CHƯƠNG TRÌNH CÔNG TÁC"
+        if c.startswith(t + " ") and is_upper(c) and len(c.split()) <= len(t.split()) + 2 \
+                and not _OF_BODY_RE.match(c[len(t):].strip()) and not c[len(t):].strip().startswith(("CỦA", "VỀ")):
+            return _TYPE_OF_UPPER[t]  # "KẾ HOẠCH HÀNH ĐỘNG", "QUY CHẾ LÀM" (a title wrapped after its first word)
     return None
 
 
@@ -149,6 +161,8 @@ def type_from_number(number: str | None) -> str | None:
     return None
 
 
+_BODY_HEADS = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "BAN THƯỜNG VỤ", "BAN CHẤP HÀNH", "THỦ TƯỚNG CHÍNH PHỦ",
+               "ỦY BAN THƯỜNG VỤ QUỐC HỘI", "MẶT TRẬN TỔ QUỐC")
 _HAS_LOCALITY_RE = re.compile(r"\b(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ(?! HỘI)|PHƯỜNG|THỊ TRẤN|TRUNG ƯƠNG)\b"
                               r"|\b(TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|ĐẢNG) ỦY\b")
 
@@ -163,6 +177,8 @@ def _units(lines: list[str]) -> list[str]:
             continue
         prev = units[-1] if units else None
         wraps = prev is not None and (
+            any(h.startswith(prev + " ") for h in _BODY_HEADS)  # "ỦY" / "BAN NHÂN DÂN", "ỦY BAN NHÂN" / "DÂN"
+            or
             re.match(r"^(VÀ|&|-|CỦA)\s", ln) or re.search(r"(\sVÀ|-|,|\sCỦA)$", prev)
             or (re.match(r"^(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\s+(?!ỦY\b)", ln)
                 and not _HAS_LOCALITY_RE.search(prev)))
@@ -183,8 +199,9 @@ def read_header(cells: list[str]) -> dict:
     superior, title, level, province, site (what a website's table stated), evidence."""
     out: dict = {"number": None, "type": None, "date": None, "place": None, "issuer": None, "superior": None,
                  "title": None, "level": None, "province": None, "site": {}, "evidence": {}, "code_type": None}
+    cells = list(cells)
     body_lines: list[str] = []
-    type_idx = None
+    type_idx = last_field = None
     i, n = 0, min(len(cells), 80)
     site = out["site"]
     while i < n:
@@ -200,6 +217,8 @@ def read_header(cells: list[str]) -> dict:
             i += 1
             continue
         if type_idx is None and (t := _type_line(c)) and is_upper(c):
+            if c.rstrip().endswith(":") and (out["number"] or out["date"]):
+                break  # "QUYẾT ĐỊNH:" opens the body (the enacting formula), it is not the tên loại
             type_idx = i
             out["type"] = out["type"] or t  # a consolidated text keeps its own type
             i += 1
@@ -213,14 +232,21 @@ def read_header(cells: list[str]) -> dict:
                     number += "-" + cells[i + step]
                     step += 1
                 out["number"] = number
+                last_field = i + step - 1
+                rest = c[m.end():].strip(" |") if _NUMBER_RE.search(c) else ""
+                if rest:  # "Số: 73/UBND-TH Hậu Giang, ngày …": the other column on the same line
+                    cells = cells[:i + step] + [rest] + cells[i + step:]
+                    n = min(len(cells), 80)
                 i += step
                 continue
         if out["number"] is None and (m := _BLANK_NUMBER_RE.search(c)):
             out["code_type"] = type_from_number("0/" + re.sub(r"\s+", "", m.group("code")))
-        if out["date"] is None and (m := _PLACE_DATE_RE.search(c) or _PLACE_DATE_RE.search(" ".join(cells[i:i + 2]))):
+        joined = " ".join(cells[i:i + 2]) if len(c.split()) <= 4 and not is_upper(c) else c  # "Tam" / "Kỳ, ngày …"
+        if out["date"] is None and (m := _PLACE_DATE_RE.match(c) or _PLACE_DATE_RE.match(joined)):
             out["date"] = _iso(m.group("d"), m.group("m"), m.group("y"))
             out["place"] = _place(m.group("place"))
-            i += 1 if _PLACE_DATE_RE.search(c) else 2
+            i += 1 if _PLACE_DATE_RE.match(c) else 2
+            last_field = i - 1
             continue
         if (s := _SUBJECT_RE.match(c)) and out["title"] is None:
             out["title"] = s.group("t").strip()
@@ -236,7 +262,7 @@ def read_header(cells: list[str]) -> dict:
         if _BODY_START_RE.match(c) and (out["number"] or out["date"] or body_lines):
             break
         if is_upper(c) and not (_QUOC_HIEU_RE.match(c) or _SEPARATOR_RE.match(c) or _URGENCY_RE.match(c)
-                                or re.fullmatch(r"[\d\s.,]+", c)):
+                                or re.fullmatch(r"[\d\s.,]+", c) or re.match(r"^(Số|SỐ)\b", c)):
             g = _GAZETTE_LABEL_RE.match(c)
             if g:
                 if g.group(2) == "HỢP NHẤT":
@@ -247,21 +273,40 @@ def read_header(cells: list[str]) -> dict:
             elif out["date"] is None or out["number"] is None:
                 body_lines.append(c)
         i += 1
-    # tên loại và trích yếu: the lines after the type line, up to the body
+    # tên loại và trích yếu: the lines after the type line (or, where a website dropped the type line, after the
+    # date), up to the authority line or the body
+    start, parts = None, []
     if type_idx is not None:
-        parts = []
-        j = type_idx + 1
+        start = type_idx + 1
+        extra = _type_line_rest(cells[type_idx])
+        if extra:
+            parts.append(extra)  # "QUY CHẾ LÀM" / "VIỆC CỦA …": the title starts on the type line
+        if start < len(cells) and (m := _OF_BODY_RE.match(cells[start])):
+            out["named_issuer"] = m.group(1)  # party layout: "NGHỊ QUYẾT" / "CỦA BAN THƯỜNG VỤ TỈNH ỦY" / trích yếu
+            start += 1
+    elif last_field is not None and out["title"] is None:
+        start = last_field + 1
+        while start < len(cells) and not is_upper(cells[start]) and not _BODY_START_RE.match(cells[start]):
+            start += 1  # a website's leftovers between the date and the title
+    if start is not None and out["title"] is None:
+        j = start
         while j < len(cells) and len(parts) < 12:
             c = cells[j]
             if (_BODY_START_RE.match(c) and (parts or re.match(r"^(Căn cứ|CĂN CỨ|Điều|Chương|CHƯƠNG|I\W|1\.)", c))) \
                     or c.startswith(("(Ban hành kèm", "(Kèm theo", "(kèm theo", "Kính gửi")) \
-                    or _SEPARATOR_RE.match(c) or _SITE_KEY_RE.match(c):
+                    or _SEPARATOR_RE.match(c) or _SITE_KEY_RE.match(c) or _QUOC_HIEU_RE.match(c):
                 break
+            if not re.search(r"[^\W\d_]", c):  # "2020" ending a wrapped title line
+                if parts:
+                    parts.append(c)
+                j += 1
+                continue
             if parts and is_upper(c) != is_upper(parts[-1]) and not c[:1].islower():
                 break  # "THỦ TƯỚNG CHÍNH PHỦ" under a sentence-case trích yếu: the authority line
-            if parts and is_upper(c) and bodies.locality([c]).level and not _TITLE_CONT_RE.search(parts[-1]) \
-                    and re.match(r"^(ỦY BAN|HỘI ĐỒNG|CHỦ TỊCH|BỘ TRƯỞNG|THỦ TƯỚNG|BAN THƯỜNG VỤ|BAN CHẤP HÀNH|"
-                                 r"TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|GIÁM ĐỐC|CHÍNH PHỦ|QUỐC HỘI)", c):
+            if is_upper(c) and _AUTHORITY_LINE_RE.match(c) and (parts or type_idx is None) \
+                    and not _TITLE_CONT_RE.search(parts[-1] if parts else ""):
+                break  # "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": the authority line
+            if type_idx is None and not parts and not is_upper(c):
                 break
             parts.append(c)
             j += 1
@@ -272,6 +317,23 @@ def read_header(cells: list[str]) -> dict:
         out["issuer"] = units[-1]
         out["superior"] = units[-2] if len(units) >= 2 else None
     return out
+
+
+# The thẩm quyền ban hành line under the title ("ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
+# AN GIANG", "HỘI ĐỒNG NHÂN DÂN TỈNH PHÚ YÊN", "THỦ TƯỚNG CHÍNH PHỦ").
+_AUTHORITY_LINE_RE = re.compile(r"^(CHỦ TỊCH\s+)?(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BỘ TRƯỞNG|THỦ TƯỚNG|BAN THƯỜNG VỤ|"
+                                r"BAN CHẤP HÀNH|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|GIÁM ĐỐC|CHÍNH PHỦ|QUỐC HỘI|ỦY BAN THƯỜNG VỤ)"
+                                r"(\s+(TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|KHÓA|KHOÁ|BỘ|CHÍNH PHỦ|QUỐC HỘI)\b.*)?$")
+_OF_BODY_RE = re.compile(r"^CỦA\s+((?:BAN|ỦY BAN|HỘI ĐỒNG|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|ĐẢNG ỦY|BỘ)\b(?:\s+(?!V/V|VỀ)\S+){0,6})$")
+
+
+def _type_line_rest(cell: str) -> str | None:
+    c = re.sub(r"\s*\d{1,2}$", "", cell).rstrip(": ").strip()
+    for t in sorted(_TYPE_OF_UPPER, key=len, reverse=True):
+        if c.startswith(t + " "):
+            rest = c[len(t):].strip()
+            return None if _TYPE_OF_UPPER.get(c) else rest
+    return None
 
 
 _TITLE_CONT_RE = re.compile(r"(\sVÀ|,|-|\sCỦA|\sTẠI|\sVỀ|\sTRÊN)$")
@@ -383,8 +445,17 @@ def read_document(text: str, doc_type_hint: str | None = None) -> dict:
     if meta["date"] is None:
         if m := _PASSED_RE.search(normalize(" ".join(cells[-80:]))):  # a law: "… thông qua ngày …"
             meta["date"] = _iso(m.group("d"), m.group("m"), m.group("y"))
-    issuer_raw = meta["issuer"] or h["issuer"]
+    issuer_raw = meta["issuer"] or h["issuer"] or h.get("named_issuer")
     superior_raw = h["superior"] if not meta["issuer"] else None
+    if issuer_raw and not superior_raw and bodies.locality([issuer_raw]).level is None \
+            and re.fullmatch(r"(ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|UBND|HĐND)", issuer_raw):
+        # a website dropped the locality line under the body's name: the document still names it, in the
+        # authority line under the title, the website's own table, or its địa danh
+        completed, source = _complete_locality(issuer_raw, cells, site, h["place"])
+        if completed:
+            issuer_raw = completed
+            inferred.append("issuer")
+            evidence["issuer"] = source
     if issuer_raw is None and site.get("issuer"):
         issuer_raw = site["issuer"]
     units = [u for u in (superior_raw, issuer_raw) if u]
@@ -431,6 +502,23 @@ def read_document(text: str, doc_type_hint: str | None = None) -> dict:
     meta["inferred"] = inferred
     meta["evidence"] = evidence
     return meta
+
+
+def _complete_locality(body: str, cells: list[str], site: dict, place: str | None) -> tuple[str | None, str | None]:
+    """ "ỦY BAN NHÂN DÂN" -> "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ", from the first of: the authority line that repeats the
+    body with its locality, the website table's issuing place ("Tỉnh Thanh Hóa"), the địa danh when it is a
+    province's name (Nghị định 30/2020/NĐ-CP: a provincial body's địa danh is its province)."""
+    body = {"UBND": "ỦY BAN NHÂN DÂN", "HĐND": "HỘI ĐỒNG NHÂN DÂN"}.get(body, body)
+    for c in cells[:60]:
+        m = re.match(rf"^(?:CHỦ TỊCH\s+)?{body}\s+((TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s+.+)$", c)
+        if m and is_upper(c):
+            loc = re.split(r"\s+(KHÓA|KHOÁ|KỲ HỌP)\b", m.group(1))[0].strip(" ,-")
+            return f"{body} {loc}", f"dòng thẩm quyền “{c}”"
+    for value in (site.get("issuer"), place):
+        p = gazetteer.get(re.sub(r"^(Tỉnh|Thành phố|tỉnh|thành phố)\s+", "", value)) if value else None
+        if p and gazetteer.canonical(value) == p.name:
+            return f"{body} {p.full_name.upper()}", f"“{value}”"
+    return None, None
 
 
 def _central_context(meta: dict) -> bool:

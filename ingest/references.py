@@ -47,8 +47,14 @@ class Reference:
         return asdict(self)
 
 
+# Text extracted from some PDFs loses its hyphens ("1961/QĐUBND", "30c/NQCP"); a ký hiệu always separates the type
+# code from the issuer code, so a code that is exactly a type code glued to a common issuer code gets it back.
+_GLUED_RE = re.compile(r"^(?P<head>.*/)(?P<t>QĐ|NĐ|NQ|KH|CT|TT|TB|BC|HD|QC|CTr|KL)(?P<i>UBND|HĐND|CP|TTg|TW|TU|HU|ĐU|UB)$")
+
+
 def clean_number(n: str) -> str:
-    return re.sub(r"\s+", "", normalize(n)).strip(".,;:")
+    n = re.sub(r"\s+", "", normalize(n)).strip(".,;:")
+    return _GLUED_RE.sub(lambda m: f"{m.group('head')}{m.group('t')}-{m.group('i')}", n)
 
 
 def _iso(m: re.Match) -> str | None:
