@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import atomic, metadata
+from . import atomic, metadata, tasks
 from .document import understand
 from .readers import SUPPORTED, IngestError
 from .segment import segment, strip_marker
 from .structure import Node
 
-PARSER_VERSION = 5  # bump when parsing output changes, so cached documents are re-parsed
+PARSER_VERSION = 6  # bump when parsing output changes, so cached documents are re-parsed
 SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
 
 
@@ -80,6 +80,7 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
     if not parsed.clauses:
         raise IngestError(path, "no clauses found (no paragraphs or numbered sections after the header)", "no_clauses")
     meta = metadata.merge(curated, dict(doc.meta))
+    clauses = [_clause_record(doc_id, n) for n in parsed.clauses]
     return {
         "doc_id": doc_id,
         "source": source,
@@ -90,7 +91,8 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
         "recipients": parsed.recipients,
         "signature": parsed.signature,
         "warnings": doc.warnings,
-        "clauses": [_clause_record(doc_id, n) for n in parsed.clauses],
+        "clauses": clauses,
+        "tasks": tasks.registry(doc_id, clauses, meta),  # the assignment table (ingest.tasks.registry)
     }
 
 

@@ -299,4 +299,5 @@ def model(ctx, force):
 
 if __name__ == "__main__":
     main()
-from .commands.parse import parse_cmd; main.add_command(parse_cmd)  # noqa: E402,E702
+main.add_command(__import__("policyqa.commands.tasks", fromlist=["tasks_command"]).tasks_command)
+main.add_command(__import__("policyqa.commands.parse", fromlist=["parse_cmd"]).parse_cmd)
