@@ -55,7 +55,7 @@ def describe(path: Path, source: str | None = None) -> dict:
     clauses = []
     for n in u.parsed.clauses:
         clauses.append({"id": f"{doc_id}:{n.path}", "path": n.path,
-                        "citation": citation(u.meta, getattr(n, "citation_path", None) or n.path),
+                        "citation": citation(u.meta, n.path, getattr(n, "citation_path", None)),
                         "kind": n.kind, "heading": _heading(n), "text": n.text,
                         "fields": {k: v["value"] for k, v in n.fields.items()}})
     return {"source": source or str(path), "metadata": {k: u.meta.get(k) for k in PARSE_METADATA},
