@@ -1,0 +1,1 @@
+"""CLI subcommands that live in their own module (registered at the end of policyqa/cli.py)."""
