@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from policyqa.config import Settings
 from policyqa.validate import InvalidInput
 
-from .routers import documents, health, queries
+from .routers import documents, health, queries, tasks
 from .state import EngineHolder, EngineUnavailable
 
 log = logging.getLogger("policyqa.api")
@@ -74,6 +74,6 @@ def create_app(settings: Settings | None = None, embedder=None, check_interval: 
         log.exception("internal error on %s", request.url.path)
         return _error(500, f"internal error ({type(exc).__name__}); see the server log")
 
-    for r in (queries.router, documents.router, health.router):
+    for r in (queries.router, documents.router, tasks.router, health.router):
         app.include_router(r)
     return app

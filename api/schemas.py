@@ -156,6 +156,7 @@ class DocumentsResponse(Open):
 class Clause(Open):
     clause_id: str
     path: str
+    citation_path: str | None = Field(None, description="the unit as officials cite it: 'điểm a khoản 2 Điều 5'")
     kind: str | None = None
     label: str | None = None
     parent: str | None = None

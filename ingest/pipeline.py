@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import atomic, limits, metadata
+from . import atomic, limits, metadata, tasks
 from .readers import MAX_BYTES, SUPPORTED, IngestError, read_document
 from .segment import segment, strip_marker
 from .structure import Node, parse
 
-PARSER_VERSION = 4  # bump when parsing output changes, so cached documents are re-parsed
+PARSER_VERSION = 6  # bump when parsing output changes, so cached documents are re-parsed
 SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
 
 
@@ -51,8 +51,10 @@ def _clause_records(doc_id: str, node: Node, parts: list[str]) -> list[dict]:
     for n, text in enumerate(parts[1:], 2):
         path = limits.part_path(node.path, n)
         context = rec["breadcrumb"][-1] if rec["breadcrumb"] else ""
+        # the task fields stay on the first part only: one clause is one task in the registry
         out.append({**rec, "clause_id": f"{doc_id}:{path}", "path": path, "label": f"{node.label} ({n})",
-                    "heading": _short(text), "text": text,
+                    "citation_path": f"{node.citation_path} (phần {n})" if node.citation_path else "",
+                    "heading": _short(text), "text": text, "fields": {},
                     "search_text": " ".join(x for x in (context, text, " ".join(node.notes)) if x),
                     "segmented": segment(text)})
     return out
@@ -80,6 +82,7 @@ def _clause_record(doc_id: str, node: Node, text: str | None = None) -> dict:
         "clause_id": f"{doc_id}:{node.path}",
         "path": node.path,
         "kind": node.kind,
+        "citation_path": node.citation_path,
         "label": node.label,
         "parent": f"{doc_id}:{node.parent.path}" if node.parent is not None and node.parent.kind != "root" else None,
         "depth": node.path.count(".") + node.path.count("-"),
@@ -113,6 +116,7 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
     meta = metadata.merge(curated, metadata.from_header(parsed, body_text))
     if not curated:
         meta["truncated"] = parsed.truncated
+    clauses = [r for n, p in zip(parsed.clauses, parts) for r in _clause_records(doc_id, n, p)]
     return {
         "doc_id": doc_id,
         "source": source,
@@ -123,7 +127,8 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
         "recipients": parsed.recipients,
         "signature": parsed.signature,
         "warnings": warnings,
-        "clauses": [r for n, p in zip(parsed.clauses, parts) for r in _clause_records(doc_id, n, p)],
+        "clauses": clauses,
+        "tasks": tasks.registry(doc_id, clauses, meta),  # the assignment table (ingest.tasks.registry)
     }
 
 

@@ -329,7 +329,5 @@ def model(ctx, force):
 
 if __name__ == "__main__":
     main()
-
-from .commands.serve import serve  # noqa: E402
-
-main.add_command(serve)
+main.add_command(__import__("policyqa.commands.tasks", fromlist=["tasks_command"]).tasks_command)
+main.add_command(__import__("policyqa.commands.serve", fromlist=["serve"]).serve)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from . import citation
 
-CLAUSE_FIELDS = ("clause_id", "path", "kind", "label", "parent", "heading", "breadcrumb", "text", "notes", "span")
+CLAUSE_FIELDS = ("clause_id", "path", "citation_path", "kind", "label", "parent", "heading", "breadcrumb", "text",
+                 "notes", "span")
 
 
 def summary(d: dict) -> dict:
@@ -15,7 +16,7 @@ def summary(d: dict) -> dict:
 def clause(d: dict, c: dict) -> dict:
     """A clause as shown on its own: its text, place in the document, citation and task fields."""
     return {**{k: c.get(k) for k in CLAUSE_FIELDS}, "doc_id": d["doc_id"], "source": d["source"],
-            "citation": citation.citation(d["meta"], c["path"]),
+            "citation": citation.citation(d["meta"], c["path"], c.get("citation_path")),
             "fields": {k: v["value"] for k, v in c["fields"].items()}}
 
 

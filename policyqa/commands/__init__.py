@@ -1,1 +1,1 @@
-"""CLI subcommands that live in their own module (registered at the end of policyqa/cli.py)."""
+"""Subcommands of `policyqa` kept in their own modules (each registered with one line in policyqa/cli.py)."""
