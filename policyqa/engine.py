@@ -12,8 +12,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from index.embedder import Embedder, SentenceTransformerEmbedder
-from index.manifest import IndexMismatchError
+from index.embedder import Embedder, embedder_for_index
+from index.manifest import IndexMismatchError, problems
 from ingest.clean import fold, has_diacritics, normalize
 
 from .backend import Backend, open_backend
@@ -89,13 +89,13 @@ class Engine:
         """Open the published index; with check=True, refuse one built from another model (or tokenizer)."""
         settings = settings or Settings.from_env()
         backend = open_backend(settings)
-        embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
+        embedder = embedder or embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
         if check:
-            from index.manifest import problems
-
-            bad = problems(backend.manifest(), embedder.fingerprint, None)
+            # another model, tokenizer, or embedding path (int8 against fp32 vectors): refused, never mixed
+            bad = problems(backend.manifest(), embedder.fingerprint, None,
+                           embedding=getattr(embedder, "embedding_path", None))
             if bad:
-                raise IndexMismatchError(bad, getattr(backend, "path", backend.name))
+                raise IndexMismatchError(bad, str(getattr(backend, "path", backend.name)))
         return cls(settings, backend, embedder)
 
     @property
@@ -103,7 +103,8 @@ class Engine:
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
-                    self._embedder = SentenceTransformerEmbedder(self.settings.model_dir)
+                    self._embedder = embedder_for_index(self.settings.model_dir, self.settings.index_dir,
+                                                        self.settings.embedding)
         return self._embedder
 
     @property
