@@ -27,12 +27,16 @@ def ensure_model(settings: Settings) -> None:
 
 
 def build_all(settings: Settings, force: bool = False, ingest_progress=None, embed_progress=None,
-              embedder=None) -> BuildReport:
+              embedder=None, database_url: str | None = None) -> BuildReport:
     docs, rep = ingest_corpus(settings.corpus_dir, settings.docs_path, root=settings.home, progress=ingest_progress)
     report = BuildReport(rep)
     if not docs:
         report.reasons.append("no documents could be ingested; the existing index (if any) is left as it was")
         return report
+    if database_url:  # the shared PostgreSQL backend instead of the files index (index/postgres/sync.py)
+        from index.postgres.sync import build_database
+
+        return build_database(report, docs, database_url, settings.model_dir, embedder, force, embed_progress)
     if embedder is None:
         ensure_model(settings)
         embedder = SentenceTransformerEmbedder(settings.model_dir)

@@ -58,9 +58,11 @@ def main(ctx, home):
 
 @main.command()
 @click.option("--force", is_flag=True, help="Rebuild the index even if nothing changed.")
+@click.option("--database-url", envvar="POLICYQA_DATABASE_URL", default=None,
+              help="Build into this PostgreSQL database (default: $POLICYQA_DATABASE_URL; none = files under data/).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def build(ctx, force, as_json):
+def build(ctx, force, database_url, as_json):
     """Ingest corpus/ and (re)build the index. Unchanged documents are not reprocessed."""
     from tqdm import tqdm
 
@@ -75,7 +77,10 @@ def build(ctx, force, as_json):
         bar["b"].n = done
         bar["b"].refresh()
 
-    rep = build_all(s, force=force, embed_progress=embed_progress)
+    try:
+        rep = build_all(s, force=force, embed_progress=embed_progress, database_url=database_url)
+    except ConnectionError as e:
+        _fail(str(e))
     if bar["b"] is not None:
         bar["b"].close()
     out = {"processed": rep.ingest.processed, "reused": rep.ingest.reused, "removed": rep.ingest.removed,
