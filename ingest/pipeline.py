@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import atomic, metadata
+from . import atomic, metadata, tasks
 from .readers import SUPPORTED, IngestError, read_document
 from .segment import segment, strip_marker
 from .structure import Node, parse
 
-PARSER_VERSION = 4  # bump when parsing output changes, so cached documents are re-parsed
+PARSER_VERSION = 5  # bump when parsing output changes, so cached documents are re-parsed
 SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
 
 
@@ -59,6 +59,7 @@ def _clause_record(doc_id: str, node: Node) -> dict:
         "clause_id": f"{doc_id}:{node.path}",
         "path": node.path,
         "kind": node.kind,
+        "citation_path": node.citation_path,
         "label": node.label,
         "parent": f"{doc_id}:{node.parent.path}" if node.parent is not None and node.parent.kind != "root" else None,
         "depth": node.path.count(".") + node.path.count("-"),
@@ -82,6 +83,7 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
     meta = metadata.merge(curated, metadata.from_header(parsed, body_text))
     if not curated:
         meta["truncated"] = parsed.truncated
+    clauses = [_clause_record(doc_id, n) for n in parsed.clauses]
     return {
         "doc_id": doc_id,
         "source": source,
@@ -92,7 +94,8 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
         "recipients": parsed.recipients,
         "signature": parsed.signature,
         "warnings": raw.warnings,
-        "clauses": [_clause_record(doc_id, n) for n in parsed.clauses],
+        "clauses": clauses,
+        "tasks": tasks.registry(doc_id, clauses, meta),  # the assignment table (ingest.tasks.registry)
     }
 
 
