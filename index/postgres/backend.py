@@ -188,11 +188,12 @@ class PostgresBackend:
             if not q:
                 return out
             k1, b, avgdl = self._bm25_params(conn)
-            toks, tfs = ("ftoks", "ftfs") if folded else ("toks", "tfs")
+            tids, tfs = ("ftids", "ftfs") if folded else ("tids", "tfs")
             qt = list(q)
             rows = conn.execute(
-                f"SELECT clause_id, bm25({toks}, {tfs}, ntok, %s, %s, %s, %s, %s) FROM clauses "
-                f"WHERE clause_id = ANY(%s)", (qt, [q[t][0] for t in qt], k1, b, avgdl, clause_ids)).fetchall()
+                f"SELECT clause_id, bm25({tids}, {tfs}, ntok, %s, %s, %s, %s, %s) FROM clauses "
+                f"WHERE clause_id = ANY(%s)", ([q[t][2] for t in qt], [q[t][0] for t in qt], k1, b, avgdl,
+                                               clause_ids)).fetchall()
         got = dict(rows)
         return np.array([got.get(c, 0.0) for c in clause_ids], dtype=np.float32)
 
@@ -201,28 +202,28 @@ class PostgresBackend:
         p = man.get("params") or {}
         return float(p.get("k1", 1.2)), float(p.get("b", 0.75)), (total / n if n else 1.0)
 
-    def _query_weights(self, conn, tokens: list[str], folded: bool) -> dict[str, tuple[float, int]]:
-        """token -> (weight = idf x repeats in the query, df), for the query tokens the corpus has (bm25s drops
-        the others; repeated tokens count once per repeat, as bm25s sums them)."""
+    def _query_weights(self, conn, tokens: list[str], folded: bool) -> dict[str, tuple[float, int, int]]:
+        """token -> (weight = idf x repeats in the query, df, token id), for the query tokens the corpus has (bm25s
+        drops the others; repeated tokens count once per repeat, as bm25s sums them)."""
         mult = Counter(t for t in tokens if t)
         if not mult:
             return {}
         n = conn.execute("SELECT n FROM corpus_stats").fetchone()[0]
-        dfs = conn.execute("SELECT token, df FROM terms WHERE folded = %s AND token = ANY(%s) AND df > 0",
+        dfs = conn.execute("SELECT token, df, id FROM terms WHERE folded = %s AND token = ANY(%s) AND df > 0",
                            (folded, list(mult))).fetchall()
-        return {t: (math.log(1 + (n - df + 0.5) / (df + 0.5)) * mult[t], df) for t, df in dfs}
+        return {t: (math.log(1 + (n - df + 0.5) / (df + 0.5)) * mult[t], df, i) for t, df, i in dfs}
 
     def _bm25_top(self, conn, q, folded: bool, candidates_of: list[str], where: str, params: dict,
                   n: int) -> list[tuple[str, float]]:
         k1, b, avgdl = self._bm25_params(conn)
-        toks, tfs = ("ftoks", "ftfs") if folded else ("toks", "tfs")
+        tids, tfs = ("ftids", "ftfs") if folded else ("tids", "tfs")
         qt = list(q)
         rows = conn.execute(
-            f"SELECT clause_id, s FROM (SELECT c.id, c.clause_id, bm25(c.{toks}, c.{tfs}, c.ntok, %(qt)s, %(qw)s, "
-            f"%(k1)s, %(b)s, %(avgdl)s) AS s FROM clauses c WHERE c.{toks} && %(cand)s::text[] AND {where}) x "
+            f"SELECT clause_id, s FROM (SELECT c.id, c.clause_id, bm25(c.{tids}, c.{tfs}, c.ntok, %(qt)s::int[], "
+            f"%(qw)s, %(k1)s, %(b)s, %(avgdl)s) AS s FROM clauses c WHERE c.{tids} && %(cand)s::int[] AND {where}) x "
             f"WHERE s > 0 ORDER BY s DESC, id LIMIT %(n)s",
-            {**params, "qt": qt, "qw": [q[t][0] for t in qt], "k1": k1, "b": b, "avgdl": avgdl,
-             "cand": candidates_of, "n": n}).fetchall()
+            {**params, "qt": [q[t][2] for t in qt], "qw": [q[t][0] for t in qt], "k1": k1, "b": b, "avgdl": avgdl,
+             "cand": [q[t][2] for t in candidates_of], "n": n}).fetchall()
         return [(c, float(s)) for c, s in rows]
 
     def dense(self, vector: np.ndarray, flt: ClauseFilter, n: int) -> list[tuple[str, float]]:
@@ -316,7 +317,9 @@ class PostgresBackend:
                 self._stats(conn, affected, -1)
                 conn.execute("DELETE FROM documents WHERE doc_id = ANY(%s)", (affected,))
             if prepared:
-                self._insert(conn, prepared, vectors)
+                ids_of = {f: self._token_ids(conn, f, {t for d in prepared for c in d.clauses
+                                                       for t in (c.ftoks if f else c.toks)}) for f in (False, True)}
+                self._insert(conn, prepared, vectors, ids_of)
                 self._stats(conn, ids, +1)
             if vector_index:
                 self._ensure_vector_index(conn, dim)
@@ -324,7 +327,19 @@ class PostgresBackend:
                                "RETURNING generation").fetchone()[0]
         return str(gen)
 
-    def _insert(self, conn, docs: list[DocRows], vectors: dict[str, np.ndarray]) -> None:
+    @staticmethod
+    def _token_ids(conn, folded: bool, tokens: set[str]) -> dict[str, int]:
+        """terms.id of every token, new tokens added (at df 0: _stats counts them after the insert)."""
+        toks = sorted(tokens)
+        ids = dict(conn.execute("SELECT token, id FROM terms WHERE folded = %s AND token = ANY(%s)",
+                                (folded, toks)).fetchall())
+        new = [t for t in toks if t not in ids]
+        if new:
+            ids.update(conn.execute("INSERT INTO terms (folded, token, df, cf) SELECT %s, t, 0, 0 "
+                                    "FROM unnest(%s::text[]) t RETURNING token, id", (folded, new)).fetchall())
+        return ids
+
+    def _insert(self, conn, docs: list[DocRows], vectors: dict[str, np.ndarray], ids_of: dict[bool, dict]) -> None:
         from psycopg.types.json import Jsonb
 
         with conn.cursor() as cur:
@@ -333,16 +348,18 @@ class PostgresBackend:
                             [(d.doc_id, d.source, d.sha256, d.digest, d.meta.get("province"), d.meta.get("level"),
                               d.meta.get("type"), parse_date(d.meta.get("date")), d.meta.get("number"),
                               Jsonb(d.record)) for d in docs])
+            tid, ftid = ids_of[False], ids_of[True]
             with cur.copy("COPY clauses (clause_id, doc_id, ord, province, level, type, date, record, text_key, "
-                          "ntok, toks, tfs, ftoks, ftfs, embedding) FROM STDIN (FORMAT BINARY)") as cp:
+                          "ntok, tids, tfs, ftids, ftfs, embedding) FROM STDIN (FORMAT BINARY)") as cp:
                 cp.set_types(["text", "text", "int4", "text", "text", "text", "date", "jsonb", "text", "int4",
-                              "text[]", "int4[]", "text[]", "int4[]", "vector"])
+                              "int4[]", "int4[]", "int4[]", "int4[]", "vector"])
                 for d in docs:
                     date = parse_date(d.meta.get("date"))
                     for c in d.clauses:
                         cp.write_row((c.clause_id, d.doc_id, c.ord, d.meta.get("province"), d.meta.get("level"),
-                                      d.meta.get("type"), date, Jsonb(c.record), c.text_key, c.ntok, c.toks, c.tfs,
-                                      c.ftoks, c.ftfs, np.asarray(vectors[c.clause_id], dtype=np.float32)))
+                                      d.meta.get("type"), date, Jsonb(c.record), c.text_key, c.ntok,
+                                      [tid[t] for t in c.toks], c.tfs, [ftid[t] for t in c.ftoks], c.ftfs,
+                                      np.asarray(vectors[c.clause_id], dtype=np.float32)))
             tasks = [(d.doc_id, i, t.get("clause_id"), Jsonb(t)) for d in docs for i, t in enumerate(d.tasks)]
             if tasks:
                 cur.executemany("INSERT INTO tasks (doc_id, ord, clause_id, record) VALUES (%s, %s, %s, %s)", tasks)
@@ -353,15 +370,14 @@ class PostgresBackend:
 
     @staticmethod
     def _stats(conn, doc_ids: list[str], sign: int) -> None:
-        """Add (+1) or subtract (-1) the clauses of `doc_ids` to the corpus statistics. Tokens are upserted in
-        sorted order; rows that fall to df 0 are kept (reads skip them) so the next write reuses them."""
-        for folded, toks, tfs in ((False, "toks", "tfs"), (True, "ftoks", "ftfs")):
+        """Add (+1) or subtract (-1) the clauses of `doc_ids` to the corpus statistics (under the write lock). Terms
+        that fall to df 0 are kept (reads skip them): their ids stay valid."""
+        for tids, tfs in (("tids", "tfs"), ("ftids", "ftfs")):
             conn.execute(
-                f"INSERT INTO terms (folded, token, df, cf) SELECT %(f)s, u.tok, %(s)s * count(*), %(s)s * sum(u.tf) "
-                f"FROM clauses c, unnest(c.{toks}, c.{tfs}) AS u(tok, tf) WHERE c.doc_id = ANY(%(ids)s) "
-                f"GROUP BY u.tok ORDER BY u.tok "
-                f"ON CONFLICT (folded, token) DO UPDATE SET df = terms.df + excluded.df, cf = terms.cf + excluded.cf",
-                {"f": folded, "s": sign, "ids": doc_ids})
+                f"UPDATE terms t SET df = t.df + %(s)s * x.df, cf = t.cf + %(s)s * x.cf FROM (SELECT u.tid, "
+                f"count(*) AS df, sum(u.tf) AS cf FROM clauses c, unnest(c.{tids}, c.{tfs}) AS u(tid, tf) "
+                f"WHERE c.doc_id = ANY(%(ids)s) GROUP BY u.tid) x WHERE t.id = x.tid",
+                {"s": sign, "ids": doc_ids})
         conn.execute("UPDATE corpus_stats s SET n = s.n + %(s)s * x.cnt, total_len = s.total_len + %(s)s * x.l FROM "
                      "(SELECT count(*) AS cnt, coalesce(sum(ntok), 0) AS l FROM clauses WHERE doc_id = ANY(%(ids)s)) x",
                      {"s": sign, "ids": doc_ids})

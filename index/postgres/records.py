@@ -9,10 +9,12 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.build import clause_rows
 from index.lexical import tokenize
 from index.manifest import docs_digest
+from ingest.clean import fold, syllables
 
 
 @dataclass
@@ -60,17 +62,8 @@ def _counts(tokens: list[str]) -> tuple[list[str], list[int]]:
 
 
 def task_records(doc: dict) -> list[dict]:
-    """The document's tasks: its own `tasks` list when ingestion produced one, otherwise one task per clause that
-    carries task fields (lead / coordinating / timeframe / targets)."""
-    if isinstance(doc.get("tasks"), list):
-        return doc["tasks"]
-    out = []
-    for c in doc["clauses"]:
-        fields = {k: v.get("value") if isinstance(v, dict) else v for k, v in (c.get("fields") or {}).items()}
-        if fields:
-            out.append({"clause_id": c["clause_id"], "doc_id": doc["doc_id"], "path": c["path"],
-                        "text": c["text"], **fields})
-    return out
+    """The document's task registry, as ingestion built it (ingest.tasks.registry)."""
+    return list(doc.get("tasks") or [])
 
 
 def reference_records(meta: dict) -> list[dict]:
@@ -81,13 +74,26 @@ def reference_records(meta: dict) -> list[dict]:
     return [{"number": n, "relation": "implements"} for n in (meta.get("implements") or [])]
 
 
+@lru_cache(maxsize=200_000)
+def _fold(syllable: str) -> str:
+    return fold(syllable)
+
+
+def token_pair(text: str, scheme: str, segmented: str | None = None) -> tuple[list[str], list[str]]:
+    """index.lexical.tokenize(text) and tokenize(text, folded=True), normalising the text once: for the default
+    scheme the folded tokens are the accented syllables folded (cached per syllable), plus their bigrams."""
+    if scheme != "syllable+bigram":
+        return tokenize(text, scheme, segmented=segmented), tokenize(text, scheme, folded=True, segmented=segmented)
+    syl = syllables(text)
+    fsyl = [_fold(x) for x in syl]
+    return (syl + [f"{a}_{b}" for a, b in zip(syl, syl[1:])], fsyl + [f"{a}_{b}" for a, b in zip(fsyl, fsyl[1:])])
+
+
 def doc_rows(doc: dict, scheme: str) -> DocRows:
     rows = clause_rows([doc])
     clauses = []
     for i, r in enumerate(rows):
-        seg = r.get("segmented") or None
-        toks = tokenize(r["search_text"], scheme, segmented=seg)
-        ftoks = tokenize(r["search_text"], scheme, folded=True, segmented=seg)
+        toks, ftoks = token_pair(r["search_text"], scheme, r.get("segmented") or None)
         # bm25s indexes an empty clause as the single token "" (length 1); the same length keeps avgdl equal
         ntok = max(len(toks), 1)
         t, tf = _counts(toks or [""])

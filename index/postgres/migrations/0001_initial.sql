@@ -2,6 +2,7 @@
 -- corpus term statistics for BM25, and the published state (generation + manifest).
 CREATE EXTENSION IF NOT EXISTS vector;
 CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE EXTENSION IF NOT EXISTS intarray;  -- idx() and GIN over int[]: token ids for BM25
 
 CREATE TABLE state (
     id          int PRIMARY KEY DEFAULT 1 CHECK (id = 1),
@@ -38,9 +39,9 @@ CREATE TABLE clauses (
     record     jsonb NOT NULL,  -- the clause row as the files backend's clauses.jsonl holds it
     text_key   text NOT NULL,   -- sha256 of search_text: vectors are reused when the text is unchanged
     ntok       int NOT NULL,    -- BM25 document length (tokens, with repeats; 1 for an empty clause as bm25s)
-    toks       text[] NOT NULL, -- distinct tokens of index.lexical.tokenize(search_text)
+    tids       int[] NOT NULL,  -- ids (terms.id) of the distinct tokens of index.lexical.tokenize(search_text)
     tfs        int[] NOT NULL,  -- their counts, same order
-    ftoks      text[] NOT NULL, -- the same over the diacritic-free text
+    ftids      int[] NOT NULL,  -- the same over the diacritic-free text
     ftfs       int[] NOT NULL,
     embedding  vector NOT NULL  -- L2-normalised e5 embedding (inner product = cosine)
 );
@@ -50,8 +51,8 @@ CREATE INDEX clauses_level ON clauses (level);
 CREATE INDEX clauses_type ON clauses (type);
 CREATE INDEX clauses_date ON clauses (date);
 -- GIN over the token arrays finds BM25 candidates; the ranking itself is computed exactly (see lexical.py).
-CREATE INDEX clauses_toks ON clauses USING gin (toks);
-CREATE INDEX clauses_ftoks ON clauses USING gin (ftoks);
+CREATE INDEX clauses_toks ON clauses USING gin (tids gin__int_ops);
+CREATE INDEX clauses_ftoks ON clauses USING gin (ftids gin__int_ops);
 -- The HNSW index needs the dimension, known at the first write: created then (backend.ensure_vector_index).
 
 CREATE TABLE tasks (
@@ -75,6 +76,7 @@ CREATE INDEX doc_references_number ON doc_references (number);
 
 -- BM25 corpus statistics, maintained by each write in the same transaction.
 CREATE TABLE terms (
+    id      int GENERATED ALWAYS AS IDENTITY UNIQUE,  -- never reused: rows at df 0 are kept
     folded  boolean NOT NULL,
     token   text NOT NULL,
     df      int NOT NULL,     -- clauses containing the token
@@ -89,18 +91,20 @@ CREATE TABLE corpus_stats (
 INSERT INTO corpus_stats DEFAULT VALUES;
 
 -- BM25 of one clause for weighted query tokens (weight = idf x repeats in the query), bm25s' "lucene" variant:
--- sum w * tf / (tf + k1 * (1 - b + b * len / avgdl)). PL/pgSQL: a loop over the few query tokens costs a fraction
--- of what an SQL function with unnest costs per clause.
-CREATE FUNCTION bm25(toks text[], tfs int[], ntok int, qtok text[], qw float8[], k1 float8, b float8, avgdl float8)
+-- sum w * tf / (tf + k1 * (1 - b + b * len / avgdl)). Token ids and intarray's idx() (a scan of the clause's ints in
+-- C): measured ~16x faster per clause than array_position over text[].
+CREATE FUNCTION bm25(tids int[], tfs int[], ntok int, qtid int[], qw float8[], k1 float8, b float8, avgdl float8)
 RETURNS float8 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
     s float8 := 0;
+    j int;
     tf float8;
     norm float8 := k1 * (1 - b + b * ntok / avgdl);
 BEGIN
-    FOR i IN 1 .. coalesce(array_length(qtok, 1), 0) LOOP
-        tf := tfs[array_position(toks, qtok[i])];
-        IF tf IS NOT NULL THEN
+    FOR i IN 1 .. coalesce(array_length(qtid, 1), 0) LOOP
+        j := idx(tids, qtid[i]);
+        IF j > 0 THEN
+            tf := tfs[j];
             s := s + qw[i] * tf / (tf + norm);
         END IF;
     END LOOP;
