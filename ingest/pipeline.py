@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import atomic, limits, metadata, tasks
-from .readers import MAX_BYTES, SUPPORTED, IngestError, read_document
+from .document import understand
+from .readers import MAX_BYTES, SUPPORTED, IngestError
 from .segment import segment, strip_marker
-from .structure import Node, parse
+from .structure import Node
 
-PARSER_VERSION = 6  # bump when parsing output changes, so cached documents are re-parsed
+PARSER_VERSION = 7  # bump when parsing output changes, so cached documents are re-parsed
 SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
 
 
@@ -98,8 +99,8 @@ def _clause_record(doc_id: str, node: Node, text: str | None = None) -> dict:
 
 
 def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> dict:
-    raw = read_document(path)
-    parsed = parse(raw.text)
+    doc = understand(path)
+    parsed = doc.parsed
     if not parsed.clauses:
         raise IngestError(path, "no clauses found (no paragraphs or numbered sections after the header)", "no_clauses")
     parts = [limits.split_text(n.text) for n in parsed.clauses]
@@ -107,15 +108,12 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
         limits.check_clause_count(sum(len(p) for p in parts))
     except limits.TooManyClauses as e:
         raise IngestError(path, str(e), "too_many_clauses") from None
-    warnings = list(raw.warnings)
+    warnings = list(doc.warnings)
     long = [n.path for n, p in zip(parsed.clauses, parts) if len(p) > 1]
     if long:
         warnings.append(f"{path}: {len(long)} clause(s) longer than {limits.MAX_CLAUSE_CHARS:,} characters split "
                         f"into parts ({', '.join(long[:5])}{', …' if len(long) > 5 else ''})")
-    body_text = " ".join(n.text for n in parsed.clauses)
-    meta = metadata.merge(curated, metadata.from_header(parsed, body_text))
-    if not curated:
-        meta["truncated"] = parsed.truncated
+    meta = metadata.merge(curated, dict(doc.meta))
     clauses = [r for n, p in zip(parsed.clauses, parts) for r in _clause_records(doc_id, n, p)]
     return {
         "doc_id": doc_id,

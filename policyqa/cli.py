@@ -336,3 +336,4 @@ if __name__ == "__main__":
     main()
 main.add_command(__import__("policyqa.commands.tasks", fromlist=["tasks_command"]).tasks_command)
 main.add_command(__import__("policyqa.commands.serve", fromlist=["serve"]).serve)
+main.add_command(__import__("policyqa.commands.parse", fromlist=["parse_cmd"]).parse_cmd)
