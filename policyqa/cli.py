@@ -60,9 +60,11 @@ def main(ctx, home):
 
 @main.command()
 @click.option("--force", is_flag=True, help="Rebuild the index even if nothing changed.")
+@click.option("--database-url", envvar="POLICYQA_DATABASE_URL", default=None,
+              help="Build into this PostgreSQL database (default: $POLICYQA_DATABASE_URL; none = files under data/).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def build(ctx, force, as_json):
+def build(ctx, force, database_url, as_json):
     """Ingest corpus/ and (re)build the index. Unchanged documents are not reprocessed."""
     from tqdm import tqdm
 
@@ -82,8 +84,8 @@ def build(ctx, force, as_json):
         bars[step].refresh()
 
     try:
-        rep = build_all(s, force=force, progress=progress)
-    except (RuntimeError, OSError) as e:  # another build running, disk full …: the published index is unchanged
+        rep = build_all(s, force=force, progress=progress, database_url=database_url)
+    except (RuntimeError, OSError, ConnectionError) as e:  # another build, disk full, no database: nothing changed
         for b in bars.values():
             b.close()
         _fail(str(e))

@@ -35,7 +35,10 @@ class ClauseRows(Sequence):
     @property
     def ids(self) -> list[str]:
         if self._ids is None:
-            self._ids = self._b.clause_ids()
+            if hasattr(self._b, "clause_ids"):
+                self._ids = self._b.clause_ids()
+            else:  # a backend without the listing: documents in order, their clauses in reading order
+                self._ids = [c["clause_id"] for d in self._b.documents() for c in self._b.doc_clauses(d)]
         return self._ids
 
     def __len__(self) -> int:
@@ -137,7 +140,10 @@ class Engine:
     @property
     def embeddings(self) -> np.ndarray:
         """Clause embeddings in `rows` order."""
-        return self.backend.vectors(None)
+        if hasattr(self.backend, "vectors"):
+            return self.backend.vectors(None)
+        got = self.backend.stored_vectors(list(self.backend.documents()))  # backends predating vectors()
+        return np.stack([np.asarray(got[c], dtype=np.float32) for c in self.rows.ids])
 
     @property
     def index(self):
