@@ -5,9 +5,9 @@ from what the generation the reader had open should give (goal 0).
     python scripts/soak.py [--seconds 180] [--readers 4] [--modes bm25,hybrid] [--json]
 
 Readers behave like a long-running service: each keeps its backend open and re-opens it when CURRENT names a new
-generation. The added document is a copy of a bundled plan under another name, so its clauses reuse the published
-embeddings and each build publishes within a second or two; the expected results of both corpus states (without
-and with the copy) are computed before the run."""
+generation. The added document is a short plan (three clauses, embedded again each time it comes back), so each
+build publishes within a few seconds; the expected results of both corpus states (without and with it) are
+computed before the run."""
 from __future__ import annotations
 
 import argparse
@@ -23,8 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 QUERIES = ["tuyên truyền", "định mức kinh tế - kỹ thuật", "sắp xếp đơn vị sự nghiệp công lập", "chuyen doi so",
-           "Sở Nội vụ chủ trì", "tự chủ tài chính"]
+           "Sở Nội vụ chủ trì", "tự chủ tài chính", "kho dữ liệu văn bản điện tử dùng chung"]
 EXTRA = "soak_extra.txt"
+EXTRA_TEXT = ("KẾ HOẠCH\n\nThực hiện chuyển đổi số trong cơ quan nhà nước\n\nI. MỤC ĐÍCH\n\n"
+              "1. Xây dựng kho dữ liệu văn bản điện tử dùng chung toàn tỉnh.\n\n"
+              "2. Sở Thông tin và Truyền thông chủ trì, phối hợp với Văn phòng UBND tỉnh tuyên truyền về kho dữ liệu.\n")
 
 
 def _results(engine, modes) -> dict:
@@ -33,7 +36,7 @@ def _results(engine, modes) -> dict:
     return {(m, q): [h["clause_id"] for h in search(engine, q, k=10, mode=m).hits] for m in modes for q in QUERIES}
 
 
-def soak(settings, embedder, seconds: float, readers: int = 4, modes=("bm25",), source_doc: str | None = None) -> dict:
+def soak(settings, embedder, seconds: float, readers: int = 4, modes=("bm25",)) -> dict:
     """Run against the home of `settings` (a published generation must exist; its corpus is modified and
     restored). Returns the counts."""
     from index.files_backend import FilesBackend
@@ -42,12 +45,11 @@ def soak(settings, embedder, seconds: float, readers: int = 4, modes=("bm25",), 
     from policyqa.engine import Engine
 
     corpus = settings.corpus_dir
-    src = corpus / source_doc if source_doc else sorted(corpus.glob("*.txt"))[-1]
     extra = corpus / EXTRA
     extra.unlink(missing_ok=True)
     build_all(settings, embedder=embedder)
     expected = {False: _results(Engine.load(settings, embedder=embedder), modes)}
-    shutil.copy(src, extra)
+    extra.write_text(EXTRA_TEXT, encoding="utf-8")
     build_all(settings, embedder=embedder)
     expected[True] = _results(Engine.load(settings, embedder=embedder), modes)
     assert expected[True] != expected[False], "the added document must change some results"
@@ -90,7 +92,7 @@ def soak(settings, embedder, seconds: float, readers: int = 4, modes=("bm25",), 
                 if extra.exists():
                     extra.unlink()
                 else:
-                    shutil.copy(src, extra)
+                    extra.write_text(EXTRA_TEXT, encoding="utf-8")
                 build_all(settings, embedder=embedder)
                 c["builds"] += 1
             except Exception as e:  # noqa: BLE001
