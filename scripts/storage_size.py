@@ -113,15 +113,24 @@ def measure(layout: str, folder: Path) -> dict:
     else:
         mask = (province == want)[doc_index]
     t_filter = time.perf_counter() - t
+    from index import dense
+
     q = np.ones(DIM, dtype=np.float32) / np.sqrt(DIM)
+
+    def top10():  # each layout's exact search: FAISS flat before, the mapped matrix (dense.exact) now
+        return index.search(q[None], 10)[1][0] if layout == "old" else dense.exact(emb, q, None, 10)[0]
+
     t = time.perf_counter()
-    s = (index.search(q[None], 10)[1][0] if layout == "old" else np.argsort(-(emb @ q))[:10])
-    t_search = time.perf_counter() - t
+    s = top10()
+    t_search = time.perf_counter() - t  # first query: for the mapped layout this reads the vectors in
+    t = time.perf_counter()
+    top10()
+    t_search2 = time.perf_counter() - t
     hits = [rows[int(i)] for i in s] if layout == "old" else table.rows([int(i) for i in s])
     assert len(hits) == 10 and mask.any()
     after = _mem()
     return {"clauses": n, "startup_s": round(startup, 3), "filter_ms": round(t_filter * 1000, 2),
-            "exact_search_ms": round(t_search * 1000, 2),
+            "exact_search_ms": round(t_search * 1000, 2), "exact_search_again_ms": round(t_search2 * 1000, 2),
             "memory_after_load": {k: loaded[k] - base[k] for k in loaded},
             "memory_after_query": {k: after[k] - base[k] for k in after}}
 
@@ -192,12 +201,13 @@ def main() -> None:
         r = out[name]
         print(f"\n{name}: {r['clauses']:,} clauses, {r['documents']:,} documents")
         print(f"{'layout':8s} {'disk B/clause':>14s} {'RSS B/clause':>13s} {'heap B/clause':>14s} {'start-up s':>11s} "
-              f"{'filter ms':>10s} {'search ms':>10s}")
+              f"{'filter ms':>10s} {'search ms (1st, 2nd)':>21s}")
         for layout in ("old", "new"):
             x = r[layout]
             mb = x["memory_bytes_per_clause"]
             print(f"{layout:8s} {x['disk_bytes_per_clause']:>14,} {mb.get('VmRSS', 0):>13,} {mb.get('RssAnon', 0):>14,} "
-                  f"{x['startup_s']:>11.3f} {x['filter_ms']:>10.2f} {x['exact_search_ms']:>10.2f}")
+                  f"{x['startup_s']:>11.3f} {x['filter_ms']:>10.2f} {x['exact_search_ms']:>10.2f} "
+                  f"{x['exact_search_again_ms']:>10.2f}")
 
 
 if __name__ == "__main__":
