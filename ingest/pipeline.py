@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import atomic, metadata
+from . import atomic, corrections, metadata
 from .readers import SUPPORTED, IngestError, read_document
 from .segment import segment, strip_marker
 from .structure import Node, parse
 
 PARSER_VERSION = 4  # bump when parsing output changes, so cached documents are re-parsed
-SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
+SKIP = {metadata.METADATA_FILE, corrections.FILE, "README.md", "readme.md"}
 
 
 @dataclass
@@ -106,6 +106,7 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
     corpus_dir, out_path = Path(corpus_dir), Path(out_path)
     root = Path(root) if root else corpus_dir.parent
     curated = metadata.load_curated(corpus_dir)
+    corrected = corrections.load(corpus_dir)
     previous = {d["source"]: d for d in atomic.read_jsonl(out_path)} if out_path.exists() else {}
     report = IngestReport()
     docs: list[dict] = []
@@ -123,11 +124,13 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
             h = file_hash(path)
             if old and old["sha256"] == h and old.get("parser_version") == PARSER_VERSION \
                     and old["meta"].get("metadata_source") == ("curated" if path.name in curated else "header") \
-                    and (path.name not in curated or _same_meta(old["meta"], curated[path.name])):
+                    and (path.name not in curated or _same_meta(old["meta"], curated[path.name])) \
+                    and old["meta"].get("corrections") == corrected.get(path.name):
                 docs.append(old)
                 report.reused.append(source)
                 continue
             doc = ingest_file(path, doc_id, source, curated.get(path.name))
+            doc["meta"] = corrections.apply(doc["meta"], corrected.get(path.name))
             docs.append(doc)
             report.processed.append(source)
             report.warnings.extend(doc["warnings"])
