@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import atomic, corrections, metadata
+from . import atomic, corrections, metadata, tasks
 from .readers import SUPPORTED, IngestError, read_document
 from .segment import segment, strip_marker
 from .structure import Node, parse
 
-PARSER_VERSION = 4  # bump when parsing output changes, so cached documents are re-parsed
+PARSER_VERSION = 5  # bump when parsing output changes, so cached documents are re-parsed
 SKIP = {metadata.METADATA_FILE, corrections.FILE, "README.md", "readme.md"}
 
 
@@ -82,6 +82,7 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
     meta = metadata.merge(curated, metadata.from_header(parsed, body_text))
     if not curated:
         meta["truncated"] = parsed.truncated
+    clauses = [_clause_record(doc_id, n) for n in parsed.clauses]
     return {
         "doc_id": doc_id,
         "source": source,
@@ -92,7 +93,8 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
         "recipients": parsed.recipients,
         "signature": parsed.signature,
         "warnings": raw.warnings,
-        "clauses": [_clause_record(doc_id, n) for n in parsed.clauses],
+        "clauses": clauses,
+        "tasks": tasks.registry(doc_id, clauses, meta),  # the assignment table (ingest.tasks.registry)
     }
 
 

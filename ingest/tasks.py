@@ -127,3 +127,132 @@ def targets_in(text: str) -> list[dict]:
                     "year": re.sub(r"\s+", "", years[-1].group("y")) if years else None,
                     "text": text[seg_start:seg_end].strip(" ;:.-")})
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The task registry: every clause (or table row) that assigns work, as one record with normalised fields.
+
+_BASELINE_RE = re.compile(r"so với\s+(?:(?:năm|giai đoạn|thời kỳ)\s+)?(?P<y>\d{4}(?:\s*-\s*\d{4})?)", re.IGNORECASE)
+
+
+def target_records(text: str) -> list[dict]:
+    """Numeric targets with value, unit, target year and baseline year: in "giảm 10% chi trực tiếp … so với
+    giai đoạn 2016 - 2020", 2016-2020 is what the figure is measured against, not when it is due."""
+    out = []
+    for t in targets_in(text):
+        seg = t["text"]
+        base = _BASELINE_RE.search(seg)
+        value = t["value"].rstrip("%")
+        out.append({"value": float(value) if "." in value else int(value), "unit": "%", "year": t["year"],
+                    "baseline_year": re.sub(r"\s+", "", base.group("y")) if base else None, "text": seg})
+    return out
+
+
+_MONTH_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+_QUARTERS = {"I": (1, 3), "II": (4, 6), "III": (7, 9), "IV": (10, 12), "1": (1, 3), "2": (4, 6), "3": (7, 9), "4": (10, 12)}
+
+
+def _month_end(y: int, m: int) -> str:
+    d = _MONTH_DAYS[m] if m != 2 or (y % 4 == 0 and (y % 100 or y % 400 == 0)) else 28
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def deadline(text: str | None, issued: str | None = None) -> dict | None:
+    """A timeframe as stated, with the dates it means where it names a date or a period:
+    "hoàn thành trong tháng 02-2024" -> 2024-02-01..2024-02-29; "Từ năm 2023 đến năm 2030" ->
+    2023-01-01..2030-12-31; "Từ nay đến năm 2026" -> issue date..2026-12-31; "năm 2024 và các năm tiếp
+    theo" -> from 2024-01-01; "Định kỳ trước ngày 15/12 hàng năm" is recurring, "Thường xuyên" ongoing."""
+    if not text:
+        return None
+    t = normalize_spaces(text)
+    low = t.lower()
+    start = end = None
+    kind = "other"
+    recurring = bool(re.search(r"hàng năm|hằng năm|định kỳ|hàng quý|hằng quý", low))
+    m = re.search(r"(?:trước|chậm nhất|không quá)\s+ngày\s+(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})", low)
+    month = re.search(r"tháng\s+(\d{1,2})\s*(?:[/\-.]|năm)\s*(\d{4})", low)
+    quarter = re.search(r"quý\s+(IV|III|II|I|[1-4])\s*(?:[/\-.]|năm)\s*(\d{4})", t, re.I)
+    span = re.search(r"(?:từ\s+(?:năm\s+)?(\d{4})|từ nay)\s+đến\s+(?:hết\s+)?(?:năm\s+)?(\d{4})", low)
+    period = re.search(r"giai đoạn\s+(\d{4})\s*-\s*(\d{4})", low)
+    since = re.search(r"(?:từ|bắt đầu từ)\s+năm\s+(\d{4})|năm\s+(\d{4})\s+và các năm tiếp theo", low)
+    until = re.search(r"(?:đến|trước|trong)\s+năm\s+(\d{4})", low)
+    if m:
+        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        end, kind = f"{y:04d}-{mo:02d}-{d:02d}", "date"
+    elif month:
+        mo, y = int(month.group(1)), int(month.group(2))
+        if 1 <= mo <= 12:
+            start, end, kind = f"{y:04d}-{mo:02d}-01", _month_end(y, mo), "period"
+    elif quarter:
+        a, b = _QUARTERS[quarter.group(1).upper()]
+        y = int(quarter.group(2))
+        start, end, kind = f"{y:04d}-{a:02d}-01", _month_end(y, b), "period"
+    elif span:
+        start = f"{span.group(1)}-01-01" if span.group(1) else issued
+        end, kind = f"{span.group(2)}-12-31", "period"
+    elif period:
+        start, end, kind = f"{period.group(1)}-01-01", f"{period.group(2)}-12-31", "period"
+    elif since:
+        start, kind = f"{since.group(1) or since.group(2)}-01-01", "from"
+    elif until:
+        end, kind = f"{until.group(1)}-12-31", "period"
+    elif recurring:
+        kind = "recurring"
+    elif re.search(r"thường xuyên|liên tục", low):
+        kind = "ongoing"
+    elif re.search(r"sau khi|khi có", low):
+        kind = "conditional"
+    if recurring and kind not in ("recurring",) and not m and not month:
+        pass  # "Thường xuyên hàng năm" keeps its dates (none) and says it recurs
+    return {"text": t, "start": start, "end": end, "kind": kind, "recurring": recurring}
+
+
+def normalize_spaces(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip(" .;")
+
+
+def _task_wording(text: str) -> str:
+    """The clause's text without its marker ("(2)", "a)", "-")."""
+    return re.sub(r"^\s*(?:\(\d+\)|[a-zđ]\)|\d+(?:\.\d+)*\.|[IVXLC]+\.|[-+•*])\s*", "", text).strip()
+
+
+def registry(doc_id: str, clauses: list[dict], meta: dict) -> list[dict]:
+    """Tasks of a document, from its clause records (ingest.pipeline): every clause or table row with a
+    lead agency, except a heading whose sub-items carry their own assignments ("Các cơ quan … có trách
+    nhiệm:" above a) … đ)) and the preamble (the issuer adopting the plan assigns no work)."""
+    from . import agencies
+
+    province = meta.get("province")
+    with_lead_children = {c["parent"] for c in clauses if c.get("parent") and "lead" in c["fields"]}
+    out = []
+    for c in clauses:
+        f = c["fields"]
+        if "lead" not in f or c["kind"] == "preamble" or c["clause_id"] in with_lead_children:
+            continue
+        value = lambda k: (f.get(k) or {}).get("value")  # noqa: E731
+        lead_entities = agencies.split(value("lead"), province)
+        targets = target_records(c["text"]) if "targets" in f else []
+        product = value("product")
+        out.append({
+            "task_id": f"{c['clause_id']}#1",
+            "doc_id": doc_id,
+            "clause_id": c["clause_id"],
+            "path": c["path"],
+            "task": _task_wording(c["text"]),
+            "lead": lead_entities[0] if len(lead_entities) == 1 else (
+                {"name": value("lead"), "canonical": agencies.canonical(value("lead")), "group": True,
+                 "province": province, "members": lead_entities} if lead_entities else None),
+            "leads": lead_entities,
+            "lead_text": value("lead"),  # as the plan words it
+            "coordinating_text": value("coordinating"),
+            "coordinating": agencies.split(value("coordinating"), province),
+            "directing": agencies.split(value("directing"), province) or None,
+            "deadline": deadline(value("timeframe"), meta.get("date")),
+            "targets": targets,
+            "product": product,
+            "province": province,
+            "level": meta.get("level"),
+            "source": {k: v.get("source") for k, v in f.items() if k in ("lead", "coordinating", "directing",
+                                                                          "timeframe", "product")},
+        })
+    return out

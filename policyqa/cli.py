@@ -299,3 +299,4 @@ def model(ctx, force):
 
 if __name__ == "__main__":
     main()
+main.add_command(__import__("policyqa.commands.tasks", fromlist=["tasks_command"]).tasks_command)
