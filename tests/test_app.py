@@ -1,6 +1,5 @@
 """Each page of the Streamlit app, headless through AppTest, on the index built from corpus/: state restored
 from the address, official citations, the no-match state, no internals shown, editors' sign-in."""
-import importlib.util
 import re
 import time
 
@@ -114,10 +113,15 @@ def test_document_list_and_truncated_flag(page):
 
 def test_tasks_page(page):
     at = page("tasks")
-    if importlib.util.find_spec("policyqa.tasks") is None:
-        assert "chưa có sổ nhiệm vụ" in at.warning[0].value
-    else:
-        assert "<table" in html(at) and at.get("download_button")
+    out = html(at)
+    assert out.count("pq-tasks") >= 4 and "Phòng Tài chính - Kế hoạch" in out  # one table per plan
+    assert {b.proto.label for b in at.get("download_button")} == {"Tải Excel", "Tải Word"}
+    at = page("tasks", coquan="Sở Nội vụ", xem="thoi-han")
+    out = html(at)
+    assert "Sở Nội vụ" in out and out.count("./van-ban?doc=") >= 1
+    at.text_input(key="t_agency").input("Sở Tài chính")
+    at.button[0].click().run()
+    assert at.query_params["coquan"] == "Sở Tài chính" and at.query_params["xem"] == "thoi-han"
 
 
 def test_editing_needs_sign_in(page, monkeypatch):

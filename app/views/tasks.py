@@ -2,20 +2,14 @@
 filters kept in the address (?vb=…&coquan=…&vai=…&tinh=…&tu=…&den=…&xem=…) and Excel/Word export."""
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from app import shared
+from policyqa import export
+from policyqa.tasks import query_tasks
 
 shared.setup("Phân công nhiệm vụ")
 eng = shared.engine()
-try:
-    from policyqa.tasks import query_tasks
-except ImportError:  # the task registry ships with policyqa.tasks; without it there is nothing true to show
-    query_tasks = None
-if query_tasks is None:
-    st.warning("Phiên bản này chưa có sổ nhiệm vụ (policyqa.tasks), nên chưa lập được bảng phân công.")
-    st.stop()
 
 labels = {d: shared.doc_label(doc) for d, doc in eng.docs.items()}
 provinces = sorted({d["meta"].get("province") for d in eng.docs.values()} - {None})
@@ -74,50 +68,41 @@ if not tasks:
     st.stop()
 
 
-def text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, list):
-        return "; ".join(text(x) for x in v)
-    if isinstance(v, dict):
-        return v.get("text") or v.get("value") or v.get("name") or ""
-    return str(v)
+def deadline(t: dict) -> str:
+    return (t.get("deadline") or {}).get("text") or ""
 
 
-def row(t: dict) -> dict:
-    did = t.get("doc_id") or (t.get("clause_id") or "").split(":")[0]
-    return {"Văn bản": labels.get(did, did), "Mục": t.get("section") or t.get("path") or "",
-            "Nhiệm vụ": text(t.get("task") or t.get("text") or t.get("heading")),
-            "Cơ quan chủ trì": text(t.get("lead")), "Cơ quan phối hợp": text(t.get("coordinating")),
-            "Thời hạn": text(t.get("deadline") or t.get("timeframe") or t.get("due")),
-            "Chỉ tiêu": text(t.get("targets")), "_clause": t.get("clause_id"), "_due": t.get("due") or ""}
-
-
-df = pd.DataFrame([row(t) for t in tasks])
-st.caption(f"{len(df)} nhiệm vụ.")
 view = p.get("xem") or "van-ban"
-group_col = {"van-ban": "Văn bản", "co-quan": "Cơ quan chủ trì", "thoi-han": "Thời hạn"}[view]
-order = df.sort_values("_due", kind="stable") if view == "thoi-han" else df
-for key, part in order.groupby(group_col, sort=view != "thoi-han"):
-    st.markdown(f"**{shared.esc(key or 'Chưa ghi')}** ({len(part)})")
+if view == "co-quan":
+    key_of = lambda t: (t.get("lead") or {}).get("name") or t.get("lead_text") or "Chưa ghi cơ quan chủ trì"  # noqa: E731
+    ordered = sorted(tasks, key=lambda t: key_of(t))
+elif view == "thoi-han":
+    key_of = lambda t: deadline(t) or "Chưa ghi thời hạn"  # noqa: E731
+    # tasks with a dated end first, soonest first; then the rest (ongoing, undated) in document order
+    ordered = sorted(tasks, key=lambda t: ((t.get("deadline") or {}).get("end") is None,
+                                           (t.get("deadline") or {}).get("end") or "", t["stt"]))
+else:
+    key_of = lambda t: labels.get(t["doc_id"], t["doc_id"])  # noqa: E731
+    ordered = tasks
+st.caption(f"{len(tasks)} nhiệm vụ. Bấm số mục để xem nhiệm vụ trong văn bản.")
+groups: dict[str, list[dict]] = {}
+for t in ordered:
+    groups.setdefault(key_of(t), []).append(t)
+for key, part in groups.items():
+    st.markdown(f"**{shared.esc(key)}** ({len(part)} nhiệm vụ)")
     rows = "".join(
-        f"<tr><td data-label='Mục'><a href='{shared.viewer_link(r['_clause'])}' target='_self'>{shared.esc(r['Mục'])}</a>"
-        f"</td><td data-label='Nhiệm vụ'>{shared.esc(r['Nhiệm vụ'])}</td>"
-        f"<td data-label='Chủ trì'>{shared.esc(r['Cơ quan chủ trì'] or '—')}</td>"
-        f"<td data-label='Phối hợp'>{shared.esc(r['Cơ quan phối hợp'] or '—')}</td>"
-        f"<td data-label='Thời hạn'>{shared.esc(r['Thời hạn'] or '—')}</td>"
-        f"<td data-label='Chỉ tiêu'>{shared.esc(r['Chỉ tiêu'] or '—')}</td></tr>" for _, r in part.iterrows()
-        if r["_clause"])
-    st.markdown("<table class='pq-table pq-stack pq-tasks'><tr class='pq-head'><th style='width:9%'>Mục</th><th>Nhiệm vụ</th>"
+        f"<tr><td data-label='Mục'><a href='{shared.viewer_link(t['clause_id'])}' target='_self'>{shared.esc(t['section'])}</a>"
+        + ("" if view == "van-ban" else f"<br><span style='font-size:0.78rem;color:#667'>{shared.esc(labels.get(t['doc_id'], ''))}</span>")
+        + f"</td><td data-label='Nhiệm vụ'>{shared.esc(t['task'])}</td>"
+        f"<td data-label='Chủ trì'>{shared.esc(t.get('lead_text') or '—')}</td>"
+        f"<td data-label='Phối hợp'>{shared.esc(t.get('coordinating_text') or '—')}</td>"
+        f"<td data-label='Thời hạn'>{shared.esc(deadline(t) or '—')}</td>"
+        f"<td data-label='Chỉ tiêu, sản phẩm'>{shared.esc('; '.join(x for x in (t.get('targets_text'), t.get('product')) if x) or '—')}</td></tr>"
+        for t in part)
+    st.markdown("<table class='pq-table pq-stack pq-tasks'><tr class='pq-head'><th style='width:10%'>Mục</th><th>Nhiệm vụ</th>"
                 "<th style='width:16%'>Chủ trì</th><th style='width:16%'>Phối hợp</th><th style='width:11%'>Thời hạn</th>"
-                "<th style='width:12%'>Chỉ tiêu</th></tr>" + rows + "</table>", unsafe_allow_html=True)
+                "<th style='width:13%'>Chỉ tiêu, sản phẩm</th></tr>" + rows + "</table>", unsafe_allow_html=True)
 
-out = df.drop(columns=["_clause", "_due"])
 c1, c2 = st.columns(2)
-try:
-    from policyqa.export import docx_bytes, xlsx_bytes
-
-    c1.download_button("Tải Excel", xlsx_bytes(res), "phan-cong-nhiem-vu.xlsx", key="t_xlsx")
-    c2.download_button("Tải Word", docx_bytes(res), "phan-cong-nhiem-vu.docx", key="t_docx")
-except ImportError:
-    c1.download_button("Tải Excel", shared.xlsx_bytes({"Phân công": out}), "phan-cong-nhiem-vu.xlsx", key="t_xlsx")
+c1.download_button("Tải Excel", export.xlsx_bytes(res), "phan-cong-nhiem-vu.xlsx", key="t_xlsx")
+c2.download_button("Tải Word", export.docx_bytes(res), "phan-cong-nhiem-vu.docx", key="t_docx")
