@@ -8,9 +8,9 @@ PORT   ?= 8501
 # torch must be installed before anything that depends on it: the CPU wheel, not ~3 GB of CUDA.
 TORCH  ?= torch==2.13.0
 
-.PHONY: setup deps model chromium build run test eval alqac benchmark clean
+.PHONY: setup deps model chromium antiword build run test eval alqac benchmark clean
 
-setup: deps model chromium
+setup: deps model chromium antiword
 
 deps: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -30,6 +30,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's antiword reads old Word (.doc) files
+antiword:
+	@command -v antiword >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq antiword >/dev/null; }
 
 # exit status 2 = some files were skipped (reported); the rest is built and the app can still start
 build: deps model

@@ -5,13 +5,13 @@ import codecs
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SUPPORTED = {".txt", ".md", ".docx", ".pdf"}
+SUPPORTED = {".txt", ".md", ".docx", ".pdf", ".doc"}
 MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of KB; 20 MB is far beyond any real one
 
 
 class IngestError(Exception):
     """A document that cannot be ingested. str() names the file and the reason; `code` is a stable
-    key for the kind of problem (empty, binary, encoding, unsupported, too_large, no_text, docx, pdf,
+    key for the kind of problem (empty, binary, encoding, unsupported, too_large, no_text, docx, pdf, doc,
     no_clauses, duplicate, name_taken), so interfaces can word it in their own language."""
 
     def __init__(self, path: Path | str, reason: str, code: str = "invalid"):
@@ -57,22 +57,30 @@ def _read_docx(path: Path) -> str:
         d = docx.Document(str(path))
     except Exception as e:  # python-docx raises several types for corrupt zips
         raise IngestError(path, f"cannot open as DOCX ({type(e).__name__}: {e})", "docx") from None
-    parts = [p.text for p in d.paragraphs]
-    for table in d.tables:
-        for row in table.rows:
-            parts.append(" | ".join(c.text.strip() for c in row.cells))
-    return "\n\n".join(parts)
+    from .docx_reader import read_docx_text  # paragraphs and table rows in document order
+
+    return read_docx_text(path)
 
 
 def _read_pdf(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from .pdf_reader import read_pdf_text  # text lines and tables (pdfplumber) in page order
 
     try:
-        reader = PdfReader(str(path))
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError) as e:
-        raise IngestError(path, f"cannot read PDF ({e})", "pdf") from None
+        return read_pdf_text(path)
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError, TypeError) as e:
+        raise IngestError(path, f"cannot read PDF ({e or type(e).__name__})", "pdf") from None
+
+
+def _read_doc(path: Path) -> str:
+    from .doc_reader import DocReadError, read_doc_text
+
+    try:
+        return read_doc_text(path)
+    except DocReadError as e:
+        raise IngestError(path, f"cannot read .doc (Word 97-2003) file: {e}", "doc") from None
 
 
 def read_document(path: Path | str, max_bytes: int = MAX_BYTES) -> RawText:
@@ -90,6 +98,8 @@ def read_document(path: Path | str, max_bytes: int = MAX_BYTES) -> RawText:
         raw = _decode_text(path, path.read_bytes())
     elif ext == ".docx":
         raw = RawText(_read_docx(path))
+    elif ext == ".doc":
+        raw = RawText(_read_doc(path))
     else:
         raw = RawText(_read_pdf(path))
     if not raw.text.strip():

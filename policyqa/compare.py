@@ -67,7 +67,7 @@ def _row(engine: Engine, did: str, i: int | None, sim: float, status: str) -> di
                 "coordinating": None, "timeframe": None, "source": d["source"]}
     r = engine.rows[i]
     f = r["fields"]
-    return {**base, "clause_id": r["clause_id"], "section": r["path"], "citation": citation.citation(r["doc"], r["path"]),
+    return {**base, "clause_id": r["clause_id"], "section": r["path"], "citation": citation.citation(r["doc"], r["path"], r.get("citation_path")),
             "text": r["text"], "lead": f.get("lead", {}).get("value"), "coordinating": f.get("coordinating", {}).get("value"),
             "timeframe": f.get("timeframe", {}).get("value"), "source": r["source"]}
 

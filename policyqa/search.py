@@ -131,7 +131,7 @@ def hit(engine: Engine, row: int, rank_no: int, score: float, scores: dict, quer
         "source": r["source"],
         "clause_id": r["clause_id"],
         "section": r["path"],
-        "citation": citation.citation(r["doc"], r["path"]),
+        "citation": citation.citation(r["doc"], r["path"], r.get("citation_path")),
         "doc": doc,
         # additions beyond the documented core (stable too):
         "doc_id": r["doc_id"],
