@@ -16,7 +16,7 @@ from policyqa.highlight import render
 CSS = """
 <style>
 /* Streamlit's own English: the running indicator, "Press Enter to …" hints, the uploader's texts */
-[data-testid="stStatusWidget"], [data-testid="InputInstructions"], [data-testid="stToolbar"] {display:none !important;}
+[data-testid="stStatusWidget"], [data-testid="InputInstructions"] {display:none !important;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span, [data-testid="stFileUploaderDropzoneInstructions"] > div > small {display:none;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::before {content:"Kéo thả tệp vào đây hoặc bấm “Chọn tệp” (tối đa 20 MB mỗi tệp)"; font-size:0.9rem;}
 [data-testid="stFileUploaderDropzone"] button {font-size:0 !important;}
