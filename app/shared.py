@@ -19,8 +19,9 @@ CSS = """
 [data-testid="stStatusWidget"], [data-testid="InputInstructions"] {display:none !important;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div > span, [data-testid="stFileUploaderDropzoneInstructions"] > div > small {display:none;}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::before {content:"Kéo thả tệp vào đây hoặc bấm “Chọn tệp” (tối đa 20 MB mỗi tệp)"; font-size:0.9rem;}
-[data-testid="stFileUploaderDropzone"] button {font-size:0 !important;}
-[data-testid="stFileUploaderDropzone"] button::after {content:"Chọn tệp"; font-size:0.9rem;}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] {font-size:0 !important;}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] * {display:none;}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"]::after {content:"Chọn tệp"; font-size:0.9rem;}
 .pq-card {border:1px solid #d9dde3; border-radius:8px; padding:0.7rem 0.9rem; margin-bottom:0.7rem; background:#fff;}
 .pq-cite {font-size:0.88rem; color:#223; font-weight:600; margin-bottom:0.3rem;}
 .pq-path {display:inline-block; background:#e8eefc; color:#1d3f8f; border-radius:4px; padding:0 6px; margin-right:6px; font-weight:600;}
