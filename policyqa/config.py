@@ -13,6 +13,9 @@ class Settings:
     corpus_dir: Path
     data_dir: Path
     model_dir: Path
+    # embedding path for builds: torch-fp32 | onnx-fp32 | onnx-int8 (None: index.embedder's default);
+    # queries follow the path the index was built with unless this is set.
+    embedding: str | None = None
 
     @property
     def docs_path(self) -> Path:
@@ -28,4 +31,5 @@ class Settings:
         corpus = overrides.get("corpus_dir") or os.environ.get("POLICYQA_CORPUS") or home / "corpus"
         data = overrides.get("data_dir") or os.environ.get("POLICYQA_DATA") or home / "data"
         model = overrides.get("model_dir") or os.environ.get("POLICYQA_MODEL") or home / "models" / "me5-small"
-        return cls(home, Path(corpus).resolve(), Path(data).resolve(), Path(model).resolve())
+        embedding = overrides.get("embedding") or os.environ.get("POLICYQA_EMBEDDING") or None
+        return cls(home, Path(corpus).resolve(), Path(data).resolve(), Path(model).resolve(), embedding)

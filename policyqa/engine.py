@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 import threading
 
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.embedder import Embedder, embedder_for_index
+from index.manifest import IndexMismatchError, problems
 from index.store import LoadedIndex, load
 from ingest.clean import fold, has_diacritics, normalize
 from ingest.pipeline import load_docs
@@ -33,8 +34,11 @@ class Engine:
         if not settings.docs_path.exists():
             raise FileNotFoundError(f"{settings.docs_path} not found; run `policyqa build` first")
         docs = load_docs(settings.docs_path)
-        embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
+        embedder = embedder or embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
         idx = load(settings.index_dir, embedder.fingerprint if check else None, docs if check else None)
+        bad = problems(idx.manifest, None, None, embedding=embedder.embedding_path) if check else []
+        if bad:  # vectors of another embedding path (int8 against fp32) are not mixed
+            raise IndexMismatchError(bad, str(idx.path))
         return cls(settings, idx, docs, embedder)
 
     @property
@@ -42,7 +46,8 @@ class Engine:
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
-                    self._embedder = SentenceTransformerEmbedder(self.settings.model_dir)
+                    self._embedder = embedder_for_index(self.settings.model_dir, self.settings.index_dir,
+                                                        self.settings.embedding)
         return self._embedder
 
     def clause(self, clause_id: str) -> dict | None:

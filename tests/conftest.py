@@ -38,9 +38,9 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(model_dir):
-    from index.embedder import SentenceTransformerEmbedder
+    from index.embedder import make_embedder
 
-    return SentenceTransformerEmbedder(model_dir)
+    return make_embedder(model_dir)  # the default embedding path (index/embedder.py)
 
 
 @pytest.fixture(scope="session")
