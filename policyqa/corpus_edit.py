@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ingest import corrections
 from ingest.metadata import FIELDS
-from ingest.pipeline import SKIP, ingest_file, list_files, load_docs
+from ingest.pipeline import SKIP, ingest_file, list_files
 from ingest.readers import MAX_BYTES, SUPPORTED, IngestError
 
 from .config import Settings
@@ -272,7 +272,9 @@ def commit(settings: Settings, staging: Staging, edits: dict[str, dict] | None =
                     shutil.move(str(o), corpus / o.name)
             corrections.save(corpus, new_corr)
             _build(settings, embedder)
-        rep.clauses = sum(len(d["clauses"]) for d in load_docs(settings.docs_path))
+        from index.store import read_manifest
+
+        rep.clauses = ((read_manifest(settings.index_dir) or {}).get("corpus") or {}).get("clauses", 0)
     finally:
         discard(staging)
     return rep

@@ -65,11 +65,11 @@ def test_stage_refuses_before_writing_and_changes_nothing(own):
 
 
 def test_add_correct_replace_remove(own, embedder):
-    from ingest.pipeline import load_docs
     from index.store import read_manifest
+    from policyqa.build import published_state
 
     def docs():
-        return {d["doc_id"]: d for d in load_docs(own.docs_path)}
+        return {d["doc_id"]: d for d in published_state(own)[0]}
 
     st = corpus_edit.stage(own, [upload("ke hoach moi.txt", NEW_PLAN.encode())])
     rep = corpus_edit.commit(own, st, {"ke_hoach_moi.txt": {"province": "Tỉnh Thử", "date": "2025-01-02"}},
