@@ -101,6 +101,10 @@ def test_reads_match_the_files_index(bundled, engine, docs):
     assert bundled.clause(rows[7]["clause_id"]) == rows[7]
     ids = [rows[3]["clause_id"], rows[40]["clause_id"], "nope:0"]
     assert bundled.clauses(ids) == [rows[3], rows[40]]
+    assert bundled.clause_ids() == [r["clause_id"] for r in sorted(rows, key=lambda r: r["doc_id"])]
+    np.testing.assert_allclose(bundled.vectors([rows[9]["clause_id"], rows[2]["clause_id"]]),
+                               engine.index.embeddings[[9, 2]])
+    assert bundled.vectors().shape == engine.index.embeddings.shape
     did = rows[0]["doc_id"]
     assert [c["clause_id"] for c in bundled.doc_clauses(did)] == [r["clause_id"] for r in rows if r["doc_id"] == did]
     assert bundled.tasks() == [t for d in sorted(docs) for t in docs[d]["tasks"]]

@@ -96,6 +96,25 @@ class PostgresBackend:
     def documents(self) -> dict[str, dict]:
         return dict(self._all("SELECT doc_id, record FROM documents ORDER BY doc_id"))
 
+    def clause_ids(self) -> list[str]:
+        """Every clause id: documents by doc_id, each document's clauses in reading order."""
+        return [r[0] for r in self._all("SELECT clause_id FROM clauses ORDER BY doc_id, ord")]
+
+    def vectors(self, clause_ids: Sequence[str] | None = None) -> np.ndarray:
+        """Stored embeddings of the given clauses, in that order (all, in clause_ids() order, when None)."""
+        if clause_ids is None:
+            rows = self._all("SELECT clause_id, embedding FROM clauses ORDER BY doc_id, ord")
+            clause_ids = [c for c, _ in rows]
+        else:
+            clause_ids = list(clause_ids)
+            rows = self._all("SELECT clause_id, embedding FROM clauses WHERE clause_id = ANY(%s)", (clause_ids,))
+        got = {c: _array(v) for c, v in rows}
+        missing = [c for c in clause_ids if c not in got]
+        if missing:
+            raise KeyError(f"clauses not in the database: {', '.join(missing[:5])}")
+        dim = len(next(iter(got.values()))) if got else 0
+        return np.stack([got[c] for c in clause_ids]) if clause_ids else np.zeros((0, dim), dtype=np.float32)
+
     def clause(self, clause_id: str) -> dict | None:
         row = self._one("SELECT record FROM clauses WHERE clause_id = %s", (clause_id,))
         return row[0] if row else None
@@ -407,7 +426,7 @@ class PostgresBackend:
 
     def stored_vectors(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """text_key -> vector of the given documents' clauses (reused when a re-parsed clause keeps its text)."""
-        return {k: np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v, dtype=np.float32) for k, v in
+        return {k: _array(v) for k, v in
                 self._all("SELECT text_key, embedding FROM clauses WHERE doc_id = ANY(%s)", (list(doc_ids),))}
 
 
@@ -422,6 +441,11 @@ def _model_changed(old: dict, new: dict) -> bool:
             embedding_class(embedding_path(old))) != \
         (n.get("fingerprint"), n.get("dim"), np_.get("tokenizer"), np_.get("tokenizer_version"),
          embedding_class(embedding_path(new)))
+
+
+def _array(v) -> np.ndarray:
+    """A pgvector value as float32 numpy."""
+    return np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v, dtype=np.float32)
 
 
 def _jsonb(obj):
