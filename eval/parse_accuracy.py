@@ -221,6 +221,8 @@ def render(report: dict) -> str:
         lines.append(f"| `Điều N.` headings found as clauses | {_pct(a['share'])} | {a['found']} / {a['stated']} "
                      f"({a['documents_all_found']} of {a['documents_with_articles']} documents complete) |")
         lines.append("")
+        for sk in g["skipped"]:
+            lines.append(f"- skipped: {sk}")
         for k in ("number", "type", "year"):
             for w in g[k]["wrong"][:15]:
                 lines.append(f"- {k} wrong: {w['file']}: expected {w['expected']!r}, got {w['got']!r}")

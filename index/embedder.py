@@ -34,7 +34,9 @@ class Embedder(Protocol):
 def folder_fingerprint(path: Path) -> str:
     """sha256 over the folder's files (names + contents); cached next to them, keyed by size and mtime."""
     path = Path(path)
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name != ".fingerprint.json")
+    # the model's own files only: hidden files (.DS_Store, editor backups, our cache) must not change it
+    files = sorted(p for p in path.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
     stamp = [[str(p.relative_to(path)), p.stat().st_size, int(p.stat().st_mtime)] for p in files]
     cache = path / ".fingerprint.json"
     if cache.exists():

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: generations (documents, clause columns and checksums published together)
 
 
 class IndexMismatchError(RuntimeError):

@@ -102,14 +102,8 @@ def strip_markdown(line: str) -> tuple[str, set[str]]:
 
 # --- Noise that real files carry around the text (text level, before lines are read) ---------------------
 # Every replacement keeps the text's length, so spans computed on the cleaned text point into the original.
+# Page furniture and stamps are recognised by ingest.noise (the same rules the clause tree uses).
 
-_LITERAL_BREAK_RE = re.compile(r"\\r\\n|\\n|\\r|\\t")
-_GAZETTE_HEADER_RE = re.compile(r"^[ \t]*CÔNG BÁO\s*/\s*Số\s*[\d +]+/\s*Ngày\s*\d{1,2}\s*-\s*\d{1,2}\s*-\s*\d{4}[ \t\r]*$",
-                                re.MULTILINE)
-_PAGE_NUMBER_RE = re.compile(r"^[ \t]*\d{1,4}[ \t\r]*$")
-# A digital-signature stamp: "Ký bởi: …", "Cơ quan: …", "Ngày ký: 2026-05-27 07:55:25 +07:00", "Email: …".
-_STAMP_LINE_RE = re.compile(r"^[ \t]*(Ký bởi|Người ký|Cơ quan|Ngày ký|Thời gian ký|Email|Tổ chức)\s*:")
-_STAMP_TIME_RE = re.compile(r"\d{1,2}:\d{2}:\d{2}\s*[+-]\d{2}:?\d{2}")
 # A footnote number glued to a document-type title line ("NGHỊ ĐỊNH1", "LUẬT 2").
 _TITLE_FOOTNOTE_RE = re.compile(
     r"^([ \t]*(?:LUẬT|BỘ LUẬT|PHÁP LỆNH|NGHỊ ĐỊNH|NGHỊ QUYẾT|THÔNG TƯ(?: LIÊN TỊCH)?|QUYẾT ĐỊNH|CHỈ THỊ|KẾ HOẠCH"
@@ -117,29 +111,14 @@ _TITLE_FOOTNOTE_RE = re.compile(
     re.MULTILINE)
 
 
-def _blank(m: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", m.group(0))
-
-
 def denoise(text: str) -> str:
     """Remove what is not the document's own text, keeping every other character where it was: literal
     "\\r\\n" escapes, the letter Ð (U+00D0) used for Đ, the official gazette's page headers and page numbers,
     digital-signature stamps, and footnote numbers glued to a title ("NGHỊ ĐỊNH1")."""
-    text = _LITERAL_BREAK_RE.sub(lambda m: " " * (len(m.group(0)) - 1) + ("\n" if "n" in m.group(0) else " "), text)
-    text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
+    from . import noise
+
+    text = noise.repair(text).replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
     lines = text.split("\n")
-    drop = set()
-    for i, line in enumerate(lines):
-        if _GAZETTE_HEADER_RE.match(line):
-            drop.add(i)
-            # the page number printed next to the gazette header, a line or two before or after it
-            for j in range(max(0, i - 3), min(len(lines), i + 4)):
-                if _PAGE_NUMBER_RE.match(lines[j]):
-                    drop.add(j)
-        elif _STAMP_LINE_RE.match(line):
-            block = [j for j in range(max(0, i - 4), min(len(lines), i + 5)) if _STAMP_LINE_RE.match(lines[j])]
-            if len(block) >= 2 and any(_STAMP_TIME_RE.search(lines[j]) for j in block):
-                drop.update(block)
-    lines = [" " * len(l) if i in drop else l for i, l in enumerate(lines)]
-    text = "\n".join(lines)
+    drop = noise.noise_lines(lines)
+    text = "\n".join(" " * len(l) if i in drop else l for i, l in enumerate(lines))
     return _TITLE_FOOTNOTE_RE.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)

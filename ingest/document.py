@@ -45,7 +45,7 @@ def describe(path: Path, source: str | None = None) -> dict:
     doc_id = Path(path).stem
     warnings = list(u.warnings)
     if not u.parsed.clauses:
-        warnings.append(f"{path}: no clauses found (no paragraphs or numbered sections after the header)")
+        warnings.append(f"{path}: không tìm thấy khoản/mục nào sau phần đầu văn bản")
     for k, label in (("number", "số và ký hiệu"), ("date", "ngày ban hành"), ("issuer", "cơ quan ban hành"),
                      ("type", "tên loại")):
         if not u.meta.get(k):

@@ -195,10 +195,11 @@ def _units(lines: list[str]) -> list[str]:
 
 
 def read_header(cells: list[str]) -> dict:
-    """Fields the header states, from the document's first cells. Keys: number, type, date, place, issuer,
-    superior, title, level, province, site (what a website's table stated), evidence."""
+    """Fields the header states, from the document's first cells. Keys: number, type, date, place, issuer and
+    superior (as written), title, site (what a website's table stated), code_type (the type a blank number's ký
+    hiệu names), named_issuer (party layout: "CỦA BAN THƯỜNG VỤ …" under the type line)."""
     out: dict = {"number": None, "type": None, "date": None, "place": None, "issuer": None, "superior": None,
-                 "title": None, "level": None, "province": None, "site": {}, "evidence": {}, "code_type": None}
+                 "title": None, "site": {}, "code_type": None}
     cells = list(cells)
     body_lines: list[str] = []
     type_idx = last_field = None
@@ -568,7 +569,7 @@ def from_header(parsed: Parsed, body_text: str, text: str | None = None) -> dict
         meta["type"] = _TYPE_OF_UPPER.get(parsed.doc_type.upper(), parsed.doc_type.capitalize())
     cells = cells_of(text)
     refs = references.from_lines(preamble_of(cells), meta["title"]) + references.attached_to("\n".join(cells[:80]))
-    refs = [r for r in references._dedupe(refs) if not (r.number and r.number == meta["number"])]
+    refs = [r for r in references.dedupe(refs) if not (r.number and r.number == meta["number"])]
     meta["references"] = [r.to_dict() for r in refs]
     implements = set(_IMPLEMENTS_RE.findall(body_text[:3000]))
     implements |= {r.number for r in refs if r.relation == "implements" and r.number}

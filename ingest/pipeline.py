@@ -215,12 +215,15 @@ def assign_ids(files: list[Path], sources: dict[Path, str], previous: dict[str, 
 PARALLEL_MIN_FILES = 8  # below this, starting worker processes costs more than it saves
 
 
-def _ingest_one(args: tuple) -> dict | tuple[str, str, str]:
-    """ingest_file in a worker process; an IngestError comes back as (path, reason, code) (it does not pickle)."""
+def _ingest_one(args: tuple) -> dict | tuple[str, str, str] | None:
+    """ingest_file in a worker process; an IngestError comes back as (path, reason, code) (it does not pickle),
+    a file removed meanwhile as None."""
     try:
         return ingest_file(*args)
     except IngestError as e:
         return (e.path, e.reason, e.code)
+    except FileNotFoundError:
+        return None
 
 
 def _run_all(jobs: list[tuple], workers: int, done: Callable[[int], None]) -> list:
@@ -249,12 +252,31 @@ def _run_all(jobs: list[tuple], workers: int, done: Callable[[int], None]) -> li
 def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
                   progress: Callable[[str, int, int], None] | None = None,
                   workers: int | None = None) -> tuple[list[dict], IngestReport]:
-    """progress(source, done, total) after each file; workers: processes for changed files (default: CPUs)."""
-    corpus_dir, out_path = Path(corpus_dir), Path(out_path)
+    """Standalone ingestion into a JSONL file (previous results read from it). `policyqa build` uses
+    ingest_docs instead: its output is published together with the index, never written on its own."""
+    out_path = Path(out_path)
+    previous = load_docs(out_path) if out_path.exists() else []
+    docs, report = ingest_docs(corpus_dir, previous, root, progress, workers)
+    atomic.write_jsonl(out_path, docs)
+    return docs, report
+
+
+def ingest_docs(corpus_dir: Path, previous: list[dict], root: Path | None = None,
+                progress: Callable[[str, int, int], None] | None = None,
+                workers: int | None = None) -> tuple[list[dict], IngestReport]:
+    """corpus/ -> document records, reusing `previous` records of unchanged files; writes nothing.
+    progress(source, done, total) after each file; workers: processes for changed files (default: CPUs)."""
+    corpus_dir = Path(corpus_dir)
     root = Path(root) if root else corpus_dir.parent
-    curated = metadata.load_curated(corpus_dir)
-    previous = {d["source"]: d for d in atomic.read_jsonl(out_path)} if out_path.exists() else {}
+    previous = {d["source"]: d for d in previous}
     report = IngestReport()
+    try:
+        curated = metadata.load_curated(corpus_dir)
+    except ValueError as e:  # malformed metadata.json: reported; documents curated before keep their metadata
+        report.errors.append(IngestError(corpus_dir / metadata.METADATA_FILE, f"{e}; the metadata it gave before "
+                                         "is kept", "bad_metadata"))
+        curated = {Path(d["source"]).name: d["meta"] for d in previous.values()
+                   if d["meta"].get("metadata_source") == "curated"}
     kept: list[dict] = []
     files, refused = scan_corpus(corpus_dir)
     sources = {p: os.path.relpath(p, root) if p.resolve().is_relative_to(root.resolve()) else str(p) for p in files}
@@ -282,6 +304,9 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
         except IngestError as e:
             outcome[i] = ("error", e)
             continue
+        except FileNotFoundError:  # removed while this build runs: treated as removed
+            outcome[i] = ("gone", None)
+            continue
         if old and old["doc_id"] == doc_id and old["sha256"] == h and old.get("parser_version") == PARSER_VERSION \
                 and old["meta"].get("metadata_source") == ("curated" if path.name in curated else "header") \
                 and (path.name not in curated or _same_meta(old["meta"], curated[path.name])):
@@ -299,7 +324,7 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
         progress(sources[files[0]], n_ready, len(files))
     results = _run_all([outcome[i][1] for i in todo], workers or os.cpu_count() or 1, done)
     for i, r in zip(todo, results):
-        outcome[i] = ("error", IngestError(*r)) if isinstance(r, tuple) else ("new", r)
+        outcome[i] = ("gone", None) if r is None else ("error", IngestError(*r)) if isinstance(r, tuple) else ("new", r)
 
     docs: list[dict] = kept
     for path, (kind, x) in zip(files, outcome):
@@ -307,6 +332,8 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
         if kind == "reuse":
             docs.append(x)
             report.reused.append(source)
+        elif kind == "gone":
+            continue
         elif kind == "new":
             docs.append(x)
             report.processed.append(source)
@@ -318,7 +345,6 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
                 report.warnings.append(f"{source}: kept the previously ingested version")
     seen = {d["source"] for d in docs}
     report.removed = sorted(set(previous) - seen)
-    atomic.write_jsonl(out_path, docs)
     return docs, report
 
 
@@ -327,4 +353,11 @@ def _same_meta(stored: dict, curated: dict) -> bool:
 
 
 def load_docs(path: Path) -> list[dict]:
+    """Document records with their clauses: from a JSONL file, or from a published generation's docs.jsonl
+    (whose clauses are stored as columns beside it)."""
+    path = Path(path)
+    if (path.parent / "clauses.arrow").exists():
+        from index.files_backend import FilesBackend
+
+        return FilesBackend.open_folder(path.parent).all_docs()
     return atomic.read_jsonl(path)

@@ -112,7 +112,7 @@ def from_lines(preamble: list[str], title: str | None = None) -> list[Reference]
     if title:
         rel = "amends" if _AMENDS_RE.search(title) else "implements" if _IMPLEMENTS_TITLE_RE.search(title) else "mentions"
         refs.extend(mentions(title, rel))
-    return _dedupe(refs)
+    return dedupe(refs)
 
 
 def attached_to(text: str) -> list[Reference]:
@@ -123,7 +123,7 @@ def attached_to(text: str) -> list[Reference]:
     return out
 
 
-def _dedupe(refs: list[Reference]) -> list[Reference]:
+def dedupe(refs: list[Reference]) -> list[Reference]:
     """One entry per document; a stronger relation (based_on, implements) wins over a mention of the same number."""
     rank = {r: i for i, r in enumerate(RELATIONS)}
     seen: dict[tuple, Reference] = {}

@@ -85,7 +85,9 @@ def build(ctx, force, database_url, as_json):
 
     try:
         rep = build_all(s, force=force, progress=progress, database_url=database_url)
-    except ConnectionError as e:
+    except (RuntimeError, OSError, ConnectionError) as e:  # another build, disk full, no database: nothing changed
+        for b in bars.values():
+            b.close()
         _fail(str(e))
     for b in bars.values():
         b.close()
@@ -122,7 +124,10 @@ def docs(ctx, as_json):
         _fail(f"{s.docs_path} not found; run `policyqa build` first")
     from .documents import summary
 
-    rows = [summary(d) for d in load_docs(s.docs_path)]
+    try:
+        rows = [summary(d) for d in load_docs(s.docs_path)]
+    except (RuntimeError, OSError, ValueError) as e:  # a damaged generation is named, never used
+        _fail(str(e))
     if as_json:
         _dump({"documents": rows})
         return
@@ -339,5 +344,6 @@ def model(ctx, force):
 if __name__ == "__main__":
     main()
 main.add_command(__import__("policyqa.commands.tasks", fromlist=["tasks_command"]).tasks_command)
+main.add_command(__import__("policyqa.commands.check", fromlist=["check"]).check)
 main.add_command(__import__("policyqa.commands.serve", fromlist=["serve"]).serve)
 main.add_command(__import__("policyqa.commands.parse", fromlist=["parse_cmd"]).parse_cmd)

@@ -173,7 +173,7 @@ def external_engine(settings: Settings, ds: dataset.Dataset, embedder=None) -> E
     rows = [{"clause_id": d["id"], "doc_id": d["id"], "text": d["text"], "search_text": d["text"], "path": "",
              "segmented": None} for d in ds.corpus]
     man = {"params": dict(DEFAULT_PARAMS), "model": {"fingerprint": embedder.fingerprint}}
-    return Engine(settings, assemble(rows, emb, man), [], embedder)
+    return Engine(settings, assemble(rows, emb, man), embedder)
 
 
 def run_external(settings: Settings, ds: dataset.Dataset, modes: list[str], out: str | None,
