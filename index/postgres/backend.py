@@ -7,6 +7,7 @@ reader sees a document with all its clauses, vectors and tasks, or not at all.""
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from contextlib import contextmanager
 from typing import Iterable, Sequence
@@ -41,6 +42,19 @@ class PostgresBackend:
     def __init__(self, pool, url: str):
         self.pool = pool
         self.url = url
+        self._cache: dict[str, tuple[str, object]] = {}  # name -> (generation, value): per-query reads stay cheap
+        self._cache_lock = threading.Lock()
+
+    def _per_generation(self, name: str, compute):
+        """`compute()` once per published generation (the manifest and the restorer are read on every query)."""
+        gen = self.generation()
+        hit = self._cache.get(name)
+        if hit and hit[0] == gen:
+            return hit[1]
+        with self._cache_lock:
+            value = compute()
+            self._cache[name] = (gen, value)
+        return value
 
     # --- lifecycle -------------------------------------------------------------------------------------------
     @classmethod
@@ -87,6 +101,9 @@ class PostgresBackend:
         return str(self._one("SELECT generation FROM state")[0])
 
     def manifest(self) -> dict:
+        return self._per_generation("manifest", self._manifest)
+
+    def _manifest(self) -> dict:
         with self._read() as conn:
             gen, man = conn.execute("SELECT generation, manifest FROM state").fetchone()
             docs = dict(conn.execute("SELECT doc_id, sha256 FROM documents ORDER BY doc_id").fetchall())
@@ -140,14 +157,20 @@ class PostgresBackend:
                                                            (list(doc_ids),) if doc_ids else ())]
 
     def term_stats(self, folded: bool) -> tuple[dict[str, int], int]:
+        """(document frequency per syllable, number of clauses), as the files backend counts them."""
         with self._read() as conn:
             n = conn.execute("SELECT n FROM corpus_stats").fetchone()[0]
-            df = dict(conn.execute("SELECT token, df FROM terms WHERE folded = %s AND df > 0", (folded,)).fetchall())
+            # syllables only (no bigram "a_b", no "" of empty clauses): the units answer support weighs
+            df = dict(conn.execute("SELECT token, df FROM terms WHERE folded = %s AND df > 0 AND token <> '' "
+                                   "AND strpos(token, '_') = 0", (folded,)).fetchall())
         return df, int(n)
 
     def restorer(self):
         """The diacritic restorer (index.restore) from the corpus's syllable and bigram counts, as the files
         backend builds it from the clause texts."""
+        return self._per_generation("restorer", self._restorer)
+
+    def _restorer(self):
         from collections import defaultdict
 
         from ingest.clean import fold
