@@ -203,9 +203,16 @@ def test_signature_blocks():
 def test_type_from_number():
     assert [type_from_number(n) for n in ("30/2020/NĐ-CP", "12/KH-UBND", "51/2024/QH15", "62-KL/TW", "123/UBND-VX",
                                           "05/2024/TT-BTC", "35-NQ/TU", "89/2025/UBTVQH15", "15/CT-UBND",
-                                          "20/QĐ-UBND", "16/VBHN-BTC", "12/NQ-HĐND")] == \
+                                          "20/QĐ-UBND", "16/VBHN-BTC", "12/NQ-HĐND", "45/TB-UBND", "120/BC-UBND",
+                                          "05/CTr-UBND", "03/ĐA-UBND", "82-TB/ĐU")] == \
         ["Nghị định", "Kế hoạch", "Luật", "Kết luận", "Công văn", "Thông tư", "Nghị quyết", "Nghị quyết", "Chỉ thị",
-         "Quyết định", "Văn bản hợp nhất", "Nghị quyết"]
+         "Quyết định", "Văn bản hợp nhất", "Nghị quyết", "Thông báo", "Báo cáo", "Chương trình", "Đề án", "Thông báo"]
+    for line, kind in (("THÔNG BÁO", "Thông báo"), ("BÁO CÁO", "Báo cáo"), ("CHƯƠNG TRÌNH HÀNH ĐỘNG", "Chương trình hành động"),
+                       ("ĐỀ ÁN", "Đề án")):
+        m = read_document(f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 10/XX-UBND\nBắc Ninh, ngày 02 tháng 3 năm 2024\n{line}\n"
+                          "Kết quả thực hiện nhiệm vụ năm 2023\nI. KẾT QUẢ\n")
+        assert (m["type"], m["title"], m["issuer"]) == (kind, "Kết quả thực hiện nhiệm vụ năm 2023",
+                                                        "Ủy ban nhân dân tỉnh Bắc Ninh")
 
 
 def test_party_header_and_pdf_columns_flattened_with_spaces():
