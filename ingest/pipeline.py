@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import atomic, limits, metadata, tasks
+from . import atomic, corrections, limits, metadata, tasks
 from .document import understand
 from .readers import MAX_BYTES, SUPPORTED, IngestError
 from .segment import segment, strip_marker
 from .structure import Node
 
 PARSER_VERSION = 7  # bump when parsing output changes, so cached documents are re-parsed
-SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
+SKIP = {metadata.METADATA_FILE, corrections.FILE, "README.md", "readme.md"}
 
 
 @dataclass
@@ -271,6 +271,13 @@ def ingest_docs(corpus_dir: Path, previous: list[dict], root: Path | None = None
     previous = {d["source"]: d for d in previous}
     report = IngestReport()
     try:
+        corrected = corrections.load(corpus_dir)
+    except ValueError as e:  # malformed corrections.json: reported; the corrections applied before are kept
+        report.errors.append(IngestError(corpus_dir / corrections.FILE, f"{e}; the corrections it gave before "
+                                         "are kept", "bad_metadata"))
+        corrected = {Path(d["source"]).name: d["meta"]["corrections"] for d in previous.values()
+                     if d["meta"].get("corrections")}
+    try:
         curated = metadata.load_curated(corpus_dir)
     except ValueError as e:  # malformed metadata.json: reported; documents curated before keep their metadata
         report.errors.append(IngestError(corpus_dir / metadata.METADATA_FILE, f"{e}; the metadata it gave before "
@@ -309,7 +316,8 @@ def ingest_docs(corpus_dir: Path, previous: list[dict], root: Path | None = None
             continue
         if old and old["doc_id"] == doc_id and old["sha256"] == h and old.get("parser_version") == PARSER_VERSION \
                 and old["meta"].get("metadata_source") == ("curated" if path.name in curated else "header") \
-                and (path.name not in curated or _same_meta(old["meta"], curated[path.name])):
+                and (path.name not in curated or _same_meta(old["meta"], curated[path.name])) \
+                and old["meta"].get("corrections") == corrected.get(path.name):
             outcome[i] = ("reuse", old)
         else:
             outcome[i] = ("todo", (path, doc_id, source, curated.get(path.name)))
@@ -335,6 +343,7 @@ def ingest_docs(corpus_dir: Path, previous: list[dict], root: Path | None = None
         elif kind == "gone":
             continue
         elif kind == "new":
+            x["meta"] = corrections.apply(x["meta"], corrected.get(path.name))  # an editor's corrections win
             docs.append(x)
             report.processed.append(source)
             report.warnings.extend(x["warnings"])
