@@ -17,7 +17,7 @@ from . import clause_table, dense, manifest
 from .embedder import Embedder
 from .lexical import TOKENIZER_VERSION, BM25Index, tokenize_both
 from .restore import Restorer
-from .store import CorruptIndexError, current_dir, finish, new_build_dir, publish, read_manifest_file, verify
+from .store import LOAD_LOCK, CorruptIndexError, current_dir, finish, new_build_dir, publish, read_manifest_file, verify
 
 DEFAULT_PARAMS = {"tokenizer": "syllable+bigram", "tokenizer_version": TOKENIZER_VERSION, "k1": 1.2, "b": 0.75,
                   "faiss": "auto"}
@@ -63,7 +63,8 @@ def previous_vectors(index_dir: Path, model_fp: str, notes: list[str] | None = N
             if notes is not None:
                 notes.append("published embeddings not reused: " + "; ".join(bad or ["older index layout"]))
             return {}
-        emb = np.load(d / "embeddings.npy", mmap_mode="r")
+        with LOAD_LOCK:
+            emb = np.load(d / "embeddings.npy", mmap_mode="r")
         texts = clause_table.ClauseTable(d / "clauses.arrow").column("search_text")
         if len(texts) != len(emb):
             return {}

@@ -22,7 +22,7 @@ from .clause_table import ClauseTable
 from .lexical import BM25Index
 from .lock import build_lock
 from .restore import Restorer
-from .store import CorruptIndexError, read_manifest_file, reading, verify
+from .store import LOAD_LOCK, CorruptIndexError, read_manifest_file, reading, verify
 
 
 class FilesBackend:
@@ -65,7 +65,8 @@ class FilesBackend:
         try:
             docs = _read_docs(gen / "docs.jsonl")
             table = ClauseTable(gen / "clauses.arrow")
-            emb = np.load(gen / "embeddings.npy", mmap_mode="r")
+            with LOAD_LOCK:
+                emb = np.load(gen / "embeddings.npy", mmap_mode="r")
         except (ValueError, OSError) as e:
             raise CorruptIndexError([str(e)], str(gen)) from None
         n = man.get("corpus", {}).get("clauses")
@@ -84,8 +85,9 @@ class FilesBackend:
             restorer = Restorer.from_dict(json.loads((gen / "restore.json").read_text(encoding="utf-8")))
         except (ValueError, KeyError) as e:
             raise CorruptIndexError([f"restore.json cannot be read ({e})"], str(gen)) from None
-        return cls(gen, man, docs, table, emb, BM25Index.load(gen / "bm25"), BM25Index.load(gen / "bm25_folded"),
-                   restorer, faiss_index)
+        with LOAD_LOCK:
+            bm25, bm25_folded = BM25Index.load(gen / "bm25"), BM25Index.load(gen / "bm25_folded")
+        return cls(gen, man, docs, table, emb, bm25, bm25_folded, restorer, faiss_index)
 
     @classmethod
     def from_docs(cls, docs: list[dict], emb: np.ndarray, params: dict | None = None, model: dict | None = None

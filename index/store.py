@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,12 @@ CURRENT = "CURRENT"
 STAGING_PREFIX = ".building-"
 KEEP_PREVIOUS = 1  # generations kept besides the live one
 VERIFY_ON_LOAD_MAX = 8 << 20  # files up to this size are hashed on every load; larger ones at build and by `check`
+
+
+# numpy reads every .npy header (ours and bm25s's) with ast.literal_eval, and CPython 3.11 can raise
+# "SystemError: AST constructor recursion depth mismatch" when two threads build syntax trees at once (seen in the
+# soak test: readers loading while a build thread loads the previous vectors). Loads in one process take turns.
+LOAD_LOCK = threading.Lock()
 
 
 class CorruptIndexError(RuntimeError):
