@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import atomic, limits, metadata, tasks
-from .readers import MAX_BYTES, SUPPORTED, IngestError, read_document
+from . import atomic, corrections, limits, metadata, tasks
+from .document import understand
+from .readers import MAX_BYTES, SUPPORTED, IngestError
 from .segment import segment, strip_marker
-from .structure import Node, parse
+from .structure import Node
 
-PARSER_VERSION = 6  # bump when parsing output changes, so cached documents are re-parsed
-SKIP = {metadata.METADATA_FILE, "README.md", "readme.md"}
+PARSER_VERSION = 7  # bump when parsing output changes, so cached documents are re-parsed
+SKIP = {metadata.METADATA_FILE, corrections.FILE, "README.md", "readme.md"}
 
 
 @dataclass
@@ -98,8 +99,8 @@ def _clause_record(doc_id: str, node: Node, text: str | None = None) -> dict:
 
 
 def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> dict:
-    raw = read_document(path)
-    parsed = parse(raw.text)
+    doc = understand(path)
+    parsed = doc.parsed
     if not parsed.clauses:
         raise IngestError(path, "no clauses found (no paragraphs or numbered sections after the header)", "no_clauses")
     parts = [limits.split_text(n.text) for n in parsed.clauses]
@@ -107,15 +108,12 @@ def ingest_file(path: Path, doc_id: str, source: str, curated: dict | None) -> d
         limits.check_clause_count(sum(len(p) for p in parts))
     except limits.TooManyClauses as e:
         raise IngestError(path, str(e), "too_many_clauses") from None
-    warnings = list(raw.warnings)
+    warnings = list(doc.warnings)
     long = [n.path for n, p in zip(parsed.clauses, parts) if len(p) > 1]
     if long:
         warnings.append(f"{path}: {len(long)} clause(s) longer than {limits.MAX_CLAUSE_CHARS:,} characters split "
                         f"into parts ({', '.join(long[:5])}{', …' if len(long) > 5 else ''})")
-    body_text = " ".join(n.text for n in parsed.clauses)
-    meta = metadata.merge(curated, metadata.from_header(parsed, body_text))
-    if not curated:
-        meta["truncated"] = parsed.truncated
+    meta = metadata.merge(curated, dict(doc.meta))
     clauses = [r for n, p in zip(parsed.clauses, parts) for r in _clause_records(doc_id, n, p)]
     return {
         "doc_id": doc_id,
@@ -214,29 +212,94 @@ def assign_ids(files: list[Path], sources: dict[Path, str], previous: dict[str, 
     return ids
 
 
+PARALLEL_MIN_FILES = 8  # below this, starting worker processes costs more than it saves
+
+
+def _ingest_one(args: tuple) -> dict | tuple[str, str, str] | None:
+    """ingest_file in a worker process; an IngestError comes back as (path, reason, code) (it does not pickle),
+    a file removed meanwhile as None."""
+    try:
+        return ingest_file(*args)
+    except IngestError as e:
+        return (e.path, e.reason, e.code)
+    except FileNotFoundError:
+        return None
+
+
+def _run_all(jobs: list[tuple], workers: int, done: Callable[[int], None]) -> list:
+    """ingest_file over `jobs`, in file order; in `workers` processes when it pays."""
+    import threading
+
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES and threading.active_count() == 1:
+        # fork: workers inherit the loaded parser (no re-import); only from a single-threaded process
+        # (the CLI), since forking a threaded one (the app's server) can deadlock.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork")) as ex:
+            out = []
+            for r in ex.map(_ingest_one, jobs, chunksize=1):
+                out.append(r)
+                done(len(out))
+            return out
+    out = []
+    for j in jobs:
+        out.append(_ingest_one(j))
+        done(len(out))
+    return out
+
+
 def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
-                  progress: Callable[[str, int, int], None] | None = None) -> tuple[list[dict], IngestReport]:
-    corpus_dir, out_path = Path(corpus_dir), Path(out_path)
+                  progress: Callable[[str, int, int], None] | None = None,
+                  workers: int | None = None) -> tuple[list[dict], IngestReport]:
+    """Standalone ingestion into a JSONL file (previous results read from it). `policyqa build` uses
+    ingest_docs instead: its output is published together with the index, never written on its own."""
+    out_path = Path(out_path)
+    previous = load_docs(out_path) if out_path.exists() else []
+    docs, report = ingest_docs(corpus_dir, previous, root, progress, workers)
+    atomic.write_jsonl(out_path, docs)
+    return docs, report
+
+
+def ingest_docs(corpus_dir: Path, previous: list[dict], root: Path | None = None,
+                progress: Callable[[str, int, int], None] | None = None,
+                workers: int | None = None) -> tuple[list[dict], IngestReport]:
+    """corpus/ -> document records, reusing `previous` records of unchanged files; writes nothing.
+    progress(source, done, total) after each file; workers: processes for changed files (default: CPUs)."""
+    corpus_dir = Path(corpus_dir)
     root = Path(root) if root else corpus_dir.parent
-    curated = metadata.load_curated(corpus_dir)
-    previous = {d["source"]: d for d in atomic.read_jsonl(out_path)} if out_path.exists() else {}
+    previous = {d["source"]: d for d in previous}
     report = IngestReport()
-    docs: list[dict] = []
+    try:
+        corrected = corrections.load(corpus_dir)
+    except ValueError as e:  # malformed corrections.json: reported; the corrections applied before are kept
+        report.errors.append(IngestError(corpus_dir / corrections.FILE, f"{e}; the corrections it gave before "
+                                         "are kept", "bad_metadata"))
+        corrected = {Path(d["source"]).name: d["meta"]["corrections"] for d in previous.values()
+                     if d["meta"].get("corrections")}
+    try:
+        curated = metadata.load_curated(corpus_dir)
+    except ValueError as e:  # malformed metadata.json: reported; documents curated before keep their metadata
+        report.errors.append(IngestError(corpus_dir / metadata.METADATA_FILE, f"{e}; the metadata it gave before "
+                                         "is kept", "bad_metadata"))
+        curated = {Path(d["source"]).name: d["meta"] for d in previous.values()
+                   if d["meta"].get("metadata_source") == "curated"}
+    kept: list[dict] = []
     files, refused = scan_corpus(corpus_dir)
     sources = {p: os.path.relpath(p, root) if p.resolve().is_relative_to(root.resolve()) else str(p) for p in files}
     for e in refused:
         report.errors.append(e)
         source = os.path.relpath(e.path, root) if Path(e.path).absolute().is_relative_to(root.absolute()) else e.path
         if source in previous:  # a document that became a link keeps its last good (regular-file) version
-            docs.append(previous[source])
+            kept.append(previous[source])
             report.warnings.append(f"{source}: kept the previously ingested version")
-    ids = assign_ids(files, sources, previous, reserved={d["doc_id"] for d in docs})
+    ids = assign_ids(files, sources, previous, reserved={d["doc_id"] for d in kept})
     keeper, hashes = _keepers(files, sources, previous)
+    # First pass: what can be reused or refused at once; the rest is parsed (in parallel when many).
+    outcome: list = [None] * len(files)  # per file: ("reuse", doc) | ("error", IngestError) | ("todo", job)
     for i, path in enumerate(files):
         source = sources[path]
         doc_id = ids[path]
-        if progress:
-            progress(source, i, len(files))
         old = previous.get(source)
         try:
             if path.suffix.lower() not in SUPPORTED:
@@ -245,24 +308,52 @@ def ingest_corpus(corpus_dir: Path, out_path: Path, root: Path | None = None,
             h = hashes.get(path) or file_hash(path)
             if keeper.get(h, source) != source:
                 raise IngestError(path, f"same content as {keeper[h]} (indexed once, under that name)", "duplicate")
-            if old and old["doc_id"] == doc_id and old["sha256"] == h and old.get("parser_version") == PARSER_VERSION \
-                    and old["meta"].get("metadata_source") == ("curated" if path.name in curated else "header") \
-                    and (path.name not in curated or _same_meta(old["meta"], curated[path.name])):
-                docs.append(old)
-                report.reused.append(source)
-                continue
-            doc = ingest_file(path, doc_id, source, curated.get(path.name))
-            docs.append(doc)
-            report.processed.append(source)
-            report.warnings.extend(doc["warnings"])
         except IngestError as e:
-            report.errors.append(e)
-            if old and e.code != "duplicate":  # keep the last good version rather than dropping the document
-                docs.append(old)
+            outcome[i] = ("error", e)
+            continue
+        except FileNotFoundError:  # removed while this build runs: treated as removed
+            outcome[i] = ("gone", None)
+            continue
+        if old and old["doc_id"] == doc_id and old["sha256"] == h and old.get("parser_version") == PARSER_VERSION \
+                and old["meta"].get("metadata_source") == ("curated" if path.name in curated else "header") \
+                and (path.name not in curated or _same_meta(old["meta"], curated[path.name])) \
+                and old["meta"].get("corrections") == corrected.get(path.name):
+            outcome[i] = ("reuse", old)
+        else:
+            outcome[i] = ("todo", (path, doc_id, source, curated.get(path.name)))
+    todo = [i for i, o in enumerate(outcome) if o[0] == "todo"]
+    n_ready = len(files) - len(todo)
+
+    def done(k: int) -> None:
+        if progress:
+            progress(sources[files[todo[k - 1]]], n_ready + k, len(files))
+
+    if progress and files:
+        progress(sources[files[0]], n_ready, len(files))
+    results = _run_all([outcome[i][1] for i in todo], workers or os.cpu_count() or 1, done)
+    for i, r in zip(todo, results):
+        outcome[i] = ("gone", None) if r is None else ("error", IngestError(*r)) if isinstance(r, tuple) else ("new", r)
+
+    docs: list[dict] = kept
+    for path, (kind, x) in zip(files, outcome):
+        source = sources[path]
+        if kind == "reuse":
+            docs.append(x)
+            report.reused.append(source)
+        elif kind == "gone":
+            continue
+        elif kind == "new":
+            x["meta"] = corrections.apply(x["meta"], corrected.get(path.name))  # an editor's corrections win
+            docs.append(x)
+            report.processed.append(source)
+            report.warnings.extend(x["warnings"])
+        else:
+            report.errors.append(x)
+            if source in previous and x.code != "duplicate":  # keep the last good version, not drop the document
+                docs.append(previous[source])
                 report.warnings.append(f"{source}: kept the previously ingested version")
     seen = {d["source"] for d in docs}
     report.removed = sorted(set(previous) - seen)
-    atomic.write_jsonl(out_path, docs)
     return docs, report
 
 
@@ -271,4 +362,11 @@ def _same_meta(stored: dict, curated: dict) -> bool:
 
 
 def load_docs(path: Path) -> list[dict]:
+    """Document records with their clauses: from a JSONL file, or from a published generation's docs.jsonl
+    (whose clauses are stored as columns beside it)."""
+    path = Path(path)
+    if (path.parent / "clauses.arrow").exists():
+        from index.files_backend import FilesBackend
+
+        return FilesBackend.open_folder(path.parent).all_docs()
     return atomic.read_jsonl(path)

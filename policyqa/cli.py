@@ -60,26 +60,37 @@ def main(ctx, home):
 
 @main.command()
 @click.option("--force", is_flag=True, help="Rebuild the index even if nothing changed.")
+@click.option("--database-url", envvar="POLICYQA_DATABASE_URL", default=None,
+              help="Build into this PostgreSQL database (default: $POLICYQA_DATABASE_URL; none = files under data/).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def build(ctx, force, as_json):
+def build(ctx, force, database_url, as_json):
     """Ingest corpus/ and (re)build the index. Unchanged documents are not reprocessed."""
     from tqdm import tqdm
 
     from .build import build_all
 
     s = _settings(ctx)
-    bar = {"b": None}
+    bars = {}
+    labels = {"ingest": ("reading documents", "file"), "embed": ("embedding clauses", "clause")}
 
-    def embed_progress(done, total):
-        if bar["b"] is None:
-            bar["b"] = tqdm(total=total, desc="embedding clauses", unit="clause", disable=as_json, file=sys.stderr)
-        bar["b"].n = done
-        bar["b"].refresh()
+    def progress(step, done, total, eta):  # tqdm shows the rate and the ETA
+        if step not in bars:
+            for b in bars.values():
+                b.close()
+            desc, unit = labels.get(step, (step, "it"))
+            bars[step] = tqdm(total=total, desc=desc, unit=unit, disable=as_json, file=sys.stderr)
+        bars[step].n = done
+        bars[step].refresh()
 
-    rep = build_all(s, force=force, embed_progress=embed_progress)
-    if bar["b"] is not None:
-        bar["b"].close()
+    try:
+        rep = build_all(s, force=force, progress=progress, database_url=database_url)
+    except (RuntimeError, OSError, ConnectionError) as e:  # another build, disk full, no database: nothing changed
+        for b in bars.values():
+            b.close()
+        _fail(str(e))
+    for b in bars.values():
+        b.close()
     out = {"processed": rep.ingest.processed, "reused": rep.ingest.reused, "removed": rep.ingest.removed,
            "errors": [{"file": e.path, "reason": e.reason} for e in rep.ingest.errors],
            "warnings": rep.ingest.warnings, "indexed": rep.indexed, "index": rep.index_stats, "reasons": rep.reasons}
@@ -113,7 +124,10 @@ def docs(ctx, as_json):
         _fail(f"{s.docs_path} not found; run `policyqa build` first")
     from .documents import summary
 
-    rows = [summary(d) for d in load_docs(s.docs_path)]
+    try:
+        rows = [summary(d) for d in load_docs(s.docs_path)]
+    except (RuntimeError, OSError, ValueError) as e:  # a damaged generation is named, never used
+        _fail(str(e))
     if as_json:
         _dump({"documents": rows})
         return
@@ -330,4 +344,6 @@ def model(ctx, force):
 if __name__ == "__main__":
     main()
 main.add_command(__import__("policyqa.commands.tasks", fromlist=["tasks_command"]).tasks_command)
+main.add_command(__import__("policyqa.commands.check", fromlist=["check"]).check)
 main.add_command(__import__("policyqa.commands.serve", fromlist=["serve"]).serve)
+main.add_command(__import__("policyqa.commands.parse", fromlist=["parse_cmd"]).parse_cmd)

@@ -205,14 +205,15 @@ class SyntheticPassages:
 
 def large_home(base: Path, bundled_home: Path, n: int, embedder) -> tuple[Path, dict]:
     from index.build import build_index
-    from index.store import load
+    from index.files_backend import FilesBackend
     from ingest import atomic
     from ingest.pipeline import load_docs
 
     home = base / "large"
     (home / "data").mkdir(parents=True)
     texts, origin = real_paragraphs(n)
-    real_docs = load_docs(bundled_home / "data" / "docs.jsonl")
+    bundled = FilesBackend.open(bundled_home / "data" / "index")
+    real_docs = load_docs(bundled.path / "docs.jsonl")
     metas = [d["meta"] for d in real_docs]  # real metadata, so filters and citations have something to show
     docs = []
     for j in range(0, n, 1000):
@@ -225,7 +226,7 @@ def large_home(base: Path, bundled_home: Path, n: int, embedder) -> tuple[Path, 
                      "meta": metas[(j // 1000) % len(metas)], "header": [], "recipients": [], "signature": [],
                      "warnings": [], "clauses": clauses})
     atomic.write_jsonl(home / "data" / "docs.jsonl", docs)
-    basis = load(bundled_home / "data" / "index").embeddings
+    basis = np.asarray(bundled.vectors(None))
     t = time.perf_counter()
     build_index(docs, SyntheticPassages(embedder, basis), home / "data" / "index")
     return home, {"texts": origin, "embeddings": "synthetic: mixes of two real clause embeddings + noise",
