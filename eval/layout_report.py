@@ -5,7 +5,7 @@ Expected headings are found in the raw text by a rule independent of the parser:
 quotation ("Sửa đổi Điều 3 như sau: “Điều 3. …”") is not a unit of the document: it counts as found when the
 parser kept it inside the amending clause's text.
 
-    python eval/layout_report.py [../shared/corpora/congbao/docs] [--json]
+    python eval/layout_report.py [FOLDER] [--json]    (default ../shared/corpora/congbao/docs; .txt and .md files)
 
 Prints, over all documents: headings found as articles, headings kept inside an amendment's quotation,
 headings missed (with file and line), and documents with colliding ("~") paths."""
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ingest.noise import repair  # noqa: E402
 from ingest.structure import parse  # noqa: E402
 
-HEADING_RE = re.compile(r"^[ \t]*[“\"]?Điều\s+(?P<n>\d{1,3}[a-zđ]?)\s*[.:](?:[ \t]*$|[ \t]+[A-ZĐÀ-Ỹ“\"(])", re.M)
+HEADING_RE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+)?[“\"]?Điều\s+(?P<n>\d{1,3}[a-zđ]?(?:\.\d{1,3}\.[A-ZĐ]{2,4}(?:\.\d{1,3}){1,3})?)\s*[.:](?:[ \t]*$|[ \t]+[A-ZĐÀ-Ỹ“\"(])", re.M)
 # a line that ends mid-sentence ("… quy định tại khoản 4" / "Điều 89.") makes the next "Điều N." a reference
 _MID_SENTENCE_RE = re.compile(r"(?:[a-zđà-ỹ]|\d|,)\s*$")
 DEFAULT_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "congbao" / "docs"
@@ -76,7 +76,7 @@ def main(argv: list[str]) -> int:
     if not folder.is_dir():
         print(f"{folder}: not found (the shared gazette corpus is needed)", file=sys.stderr)
         return 1
-    files = sorted(folder.glob("*.txt"))
+    files = sorted(p for p in folder.rglob("*") if p.suffix in (".txt", ".md") and p.name.lower() != "readme.md")
     total = {"documents": len(files), "expected": 0, "found": 0, "quoted": 0, "missed": 0}
     misses, collided = [], {}
     for f in files:

@@ -20,7 +20,9 @@ HEADINGS = [
     ("chapter", re.compile(r"^(?:CHƯƠNG|Chương)\s+(?P<m>" + _ROMAN + r"|\d{1,3})" + _TITLE_END)),
     ("subsection", re.compile(r"^(?:TIỂU MỤC|Tiểu mục)\s+(?P<m>\d{1,2}|" + _ROMAN + ")" + _TITLE_END)),
     ("section", re.compile(r"^(?:MỤC|Mục)\s+(?P<m>\d{1,2}|" + _ROMAN + ")" + _TITLE_END)),
-    ("article", re.compile(r"^(?:ĐIỀU|Điều)\s+(?P<m>\d{1,3}[a-zđ]?)\s*[.:](?=\s|$)")),
+    # "Điều 5.", "Điều 48b.", and the codified law's (Pháp điển) "Điều 5.2.LQ.9.", "Điều 14.3.TT.11.11."
+    ("article", re.compile(r"^(?:ĐIỀU|Điều)\s+(?P<m>\d{1,3}[a-zđ]?(?:\.\d{1,3}\.[A-ZĐ]{2,4}(?:\.\d{1,3}){1,3})?)"
+                           r"\s*(?:[.:](?=\s|$)|$)")),  # "## Điều 1" alone on its line (Markdown) too
     ("form", re.compile(r"^(?:MẪU|Mẫu)(?:\s+(?:SỐ|số))?\s*(?P<m>(?:\d{1,3}|[A-Z]{1,3}\s?\d{0,3}|" + _ROMAN + r")"
                         r"(?:[./\-][\w.]{1,12})?)\s*[.:\-–]?(?=\s|$)")),
     ("appendix", re.compile(r"^(?:PHỤ LỤC|Phụ lục)(?:\s+(?:SỐ|số)?\s*(?P<m>" + _ROMAN + r"|\d{1,2}[a-z]?|[A-Z]))?"

@@ -15,7 +15,8 @@ HEADER_RE = re.compile(
     r"^(Số hiệu|Ngày ban hành|Ngày có hiệu lực|Loại văn bản|Cơ quan ban hành|Người ký|Lĩnh vực|Số\s*:|Số\s+\d"
     r"|CỘNG HÒA|Độc lập|-{3,}|H[ỎO]A TỐC|KHẨN|MẬT)")
 PLACE_DATE_RE = re.compile(r"^[^\d,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
-RECIPIENTS_RE = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
+# "Nơi nhận:" opens the recipients; "nơi nhận, số lượng bản …" inside a sentence does not
+RECIPIENTS_RE = re.compile(r"^(?:Nơi nhận|NƠI NHẬN|Nơi Nhận)\s*(?::|$)")
 TERMINAL = tuple(".:;!?")
 _RULE_RE = re.compile(r"[-_–—=.\s]+")  # a rule under a heading ("________")
 
@@ -68,7 +69,7 @@ def physical_lines(raw: str) -> list[Line]:
                 if s.endswith("**"):
                     in_bold = False
             lead = len(body) - len(body.lstrip())
-            text = normalize(plain)
+            text = normalize(re.sub(r"^#{1,6}\s+", "", plain))  # a markdown heading's "###"
             if text:
                 out.append(Line(text, pos + lead, pos + len(body.rstrip()), marks))
         pos += len(part)

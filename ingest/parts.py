@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import layout
 from .clean import fold
-from .lines import HEADER_RE, PLACE_DATE_RE, Line, is_upper
+from .lines import HEADER_RE, PLACE_DATE_RE, RECIPIENTS_RE, Line, is_upper
 
 # The attachment's type line -> (path prefix, name used in citations). Longest first.
 ATTACHMENT_TYPES = [
@@ -117,7 +117,8 @@ def split(lines: list[Line]) -> list[Part]:
 
 def _has_body(lines: list[Line]) -> bool:
     """Some numbered unit or article before the attachment: the issuing document's own text."""
-    return sum(1 for l in lines if l.marker and l.marker[0] != "dash") >= 1 and len(lines) >= 8
+    return len(lines) >= 8 and any((l.marker and l.marker[0] != "dash") or RECIPIENTS_RE.match(l.text)
+                                   for l in lines)
 
 
 def name_of(title: str) -> str:

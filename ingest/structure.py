@@ -115,7 +115,7 @@ class _Builder:
             return None
         kind, label, rest = mk
         prev = self.prev.text if self.prev is not None else ""
-        if kind in _HEADING_KINDS and prev and layout.continues(prev):
+        if kind in _HEADING_KINDS and prev and layout.continues(prev) and not self._next_article(kind, label, rest):
             return None  # "… quy định tại / Điều 5. …": a wrapped reference, not a heading
         if kind == "section" and not any(a.kind in ("chapter", "part") for a in self._open()) and not rest:
             return None
@@ -126,9 +126,23 @@ class _Builder:
             head = label.rsplit(".", 1)[0]
             if not (line.text[len(label):len(label) + 1] == "." or any(
                     a.kind in ("number", "clause") and a.label == head for a in self._open())):
+                # "3.12 Ngoài …" in a consolidated text: khoản 3 with its footnote reference 12
+                first = label.split(".")[0]
+                prev_no = next((a.label for a in self._open() if a.kind in ("number", "clause")), None)
+                if prev_no and prev_no.isdigit() and int(first) == int(prev_no) + 1:
+                    return "number", first, rest
                 return None
             kind = "number"
         return kind, label, rest
+
+    def _next_article(self, kind: str, label: str, rest: str) -> bool:
+        """ "Điều 50. Điều khoản chuyển tiếp" right after Điều 49: a heading even after a line cut mid-sentence."""
+        if kind != "article" or not rest[:1].isupper() or not label.isdigit():
+            return False
+        n = self.current
+        while n is not None and n is not self.top and n.kind != "article":
+            n = n.parent
+        return n is not None and n.kind == "article" and n.label.isdigit() and int(label) == int(n.label) + 1
 
     def _open(self):
         n = self.current
@@ -299,7 +313,8 @@ def _segment(child: Node, dash_no: int) -> str:
     if k == "paren":
         return f"({child.label})"
     if k in _ABSOLUTE:
-        return _ABSOLUTE[k] + (layout.ordinal(child.label) if k != "article" else child.label)
+        # a codified article number "5.2.LQ.9" keeps its parts, joined by "_" (a dot separates path segments)
+        return _ABSOLUTE[k] + (layout.ordinal(child.label) if k != "article" else child.label.replace(".", "_").replace("Đ", "D"))
     if k == "section":
         return "M" + layout.ordinal(child.label)
     if k == "subsection":
@@ -397,7 +412,7 @@ def _unit(n: Node) -> str:
     if k == "point":
         return join(f"điểm {n.label}")
     if k == "table_row":
-        return join(f"dòng {n.label}" if n.label else "dòng")
+        return join(f"dòng {n.label or n.path.rsplit('.r', 1)[-1].lstrip('r')}")
     if k == "table_group":
         return join(f"nhóm {n.label}" if n.label else "nhóm")
     if any(a.kind == "article" for a in n.ancestors()):

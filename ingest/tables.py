@@ -22,6 +22,7 @@ _ROLES = [
     ("task", re.compile(r"nhiem vu|noi dung|ten (de an|nhiem vu|van ban|cong viec)|cong viec|hoat dong|de an")),
     ("note", re.compile(r"ghi chu")),
 ]
+_GENERIC_RE = re.compile(r"thuoc tinh|noi dung|thong tin|gia tri|truong|mo ta|chi tiet|ten|muc")
 _STT_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[A-ZĐ]|[a-zđ])\.?\)?$")
 
 
@@ -88,7 +89,10 @@ def read(lines: list[str]) -> Table:
     """Rows of one table (its text lines) -> header, data rows and column roles. A second header row
     ("Cơ quan thực hiện" over "Chủ trì | Phối hợp") is merged into the first; a header repeated on a new page
     is dropped."""
-    rows = [cells(t) for t in lines]
+    rows = [r for r in (cells(t) for t in lines)
+            if not all(re.fullmatch(r":?-{3,}:?", c.strip()) for c in r)]  # markdown's "|---|---|"
+    if not rows:
+        return Table([], [], {})
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
     if not _looks_header(rows[0], rows):
@@ -136,6 +140,8 @@ def render(table: Table, row: list[str]) -> str:
     """A row as readable text: "1. Xây dựng … Cơ quan chủ trì: Sở Nội vụ. Thời gian hoàn thành: Quý I/2024."."""
     if not table.header:
         return " | ".join(c for c in row if c.strip())
+    if len(row) == 2 and all(_GENERIC_RE.fullmatch(fold(h).strip(" .:")) for h in table.header):
+        return f"{row[0].strip()}: {row[1].strip()}".strip(" :")  # a key/value table ("Thuộc tính | Nội dung")
     parts, seen = [], set()
     for i, v in enumerate(row):
         v = v.strip()

@@ -67,3 +67,14 @@ def test_nested_decimal_numbering_under_letters_and_appendices():
     assert c["PL1.A.1.2"].label == "1.2" and c["PL1.A.1.2"].parent is c["PL1.A.1"]
     assert c["PL1.A.1.2"].citation_path == "mục A.1.2 Phụ lục I"
     assert [n.label for n in c.values() if n.kind == "article"] == [str(i) for i in range(1, 9)]
+
+
+def test_codified_law_markdown_with_codified_article_numbers():
+    """Pháp điển (codified law) as Markdown: a key/value table, "Chương I", "Điều 5.2.NĐ.2.2." with khoản and điểm.
+    Fixture: the first 50 lines of ../shared/corpora/phapdien/van-ban/can-bo-cong-chuc-vien-chuc/vien-chuc.md."""
+    c = _clauses("phapdien-vien-chuc-excerpt.md")
+    assert c["r1"].kind == "table_row" and c["r1"].text == "Số hiệu: 52/2014/QH13"
+    assert c["C1"].kind == "chapter"
+    art = c["D5_2_ND_2_2"]
+    assert art.kind == "article" and art.label == "5.2.NĐ.2.2" and art.parent is c["C1"]
+    assert c["D5_2_ND_2_2.2.a"].citation_path == "điểm a khoản 2 Điều 5.2.NĐ.2.2"
