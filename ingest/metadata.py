@@ -391,6 +391,23 @@ def read_recipients(cells: list[str]) -> list[str]:
     return []
 
 
+def _header_block_elsewhere(cells: list[str], h: dict) -> None:
+    """PDF text extraction sometimes puts the header block (issuing body, số, quốc hiệu, địa danh và ngày) after
+    the first page's body. When the top of the text has neither number nor date, take them from the first block
+    further on where the motto stands next to a "Số: …" line and a place-and-date line."""
+    for q in range(12, min(len(cells), 300)):
+        if not _QUOC_HIEU_RE.match(cells[q]) or not cells[q].upper().startswith("CỘNG H"):
+            continue
+        window = cells[max(0, q - 4):q + 5]
+        if not (any(_NUMBER_RE.search(c) for c in window) and any(_PLACE_DATE_RE.match(c) for c in window)):
+            continue
+        block = read_header(window)
+        for k in ("number", "date", "place", "issuer", "superior"):
+            if h.get(k) is None and block.get(k):
+                h[k] = block[k]
+        return
+
+
 def _is_consolidation(cells: list[str]) -> bool:
     """A consolidated text opens with the consolidated document "…, được sửa đổi, bổ sung bởi:" and has no
     number of its own in the header."""
@@ -425,6 +442,8 @@ def read_document(text: str, doc_type_hint: str | None = None) -> dict:
     """Every metadata field the document states about itself (None where it states nothing)."""
     cells = cells_of(text)
     h = read_header(cells)
+    if h["number"] is None and h["date"] is None:
+        _header_block_elsewhere(cells, h)
     site = h["site"]
     meta: dict = {k: None for k in FIELDS + NEW_FIELDS}
     evidence: dict = {}

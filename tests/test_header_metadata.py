@@ -203,6 +203,40 @@ def test_signature_blocks():
 def test_type_from_number():
     assert [type_from_number(n) for n in ("30/2020/NĐ-CP", "12/KH-UBND", "51/2024/QH15", "62-KL/TW", "123/UBND-VX",
                                           "05/2024/TT-BTC", "35-NQ/TU", "89/2025/UBTVQH15", "15/CT-UBND",
-                                          "20/QĐ-UBND", "16/VBHN-BTC", "12/NQ-HĐND")] == \
+                                          "20/QĐ-UBND", "16/VBHN-BTC", "12/NQ-HĐND", "45/TB-UBND", "120/BC-UBND",
+                                          "05/CTr-UBND", "03/ĐA-UBND", "82-TB/ĐU")] == \
         ["Nghị định", "Kế hoạch", "Luật", "Kết luận", "Công văn", "Thông tư", "Nghị quyết", "Nghị quyết", "Chỉ thị",
-         "Quyết định", "Văn bản hợp nhất", "Nghị quyết"]
+         "Quyết định", "Văn bản hợp nhất", "Nghị quyết", "Thông báo", "Báo cáo", "Chương trình", "Đề án", "Thông báo"]
+    for line, kind in (("THÔNG BÁO", "Thông báo"), ("BÁO CÁO", "Báo cáo"), ("CHƯƠNG TRÌNH HÀNH ĐỘNG", "Chương trình hành động"),
+                       ("ĐỀ ÁN", "Đề án")):
+        m = read_document(f"ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 10/XX-UBND\nBắc Ninh, ngày 02 tháng 3 năm 2024\n{line}\n"
+                          "Kết quả thực hiện nhiệm vụ năm 2023\nI. KẾT QUẢ\n")
+        assert (m["type"], m["title"], m["issuer"]) == (kind, "Kết quả thực hiện nhiệm vụ năm 2023",
+                                                        "Ủy ban nhân dân tỉnh Bắc Ninh")
+
+
+def test_party_header_and_pdf_columns_flattened_with_spaces():
+    # the example: "TỈNH ỦY QUẢNG NGÃI" above "BAN THƯỜNG VỤ" (Quy định 66-QĐ/TW layout)
+    m = read_document("TỈNH ỦY QUẢNG NGÃI\nBAN THƯỜNG VỤ\n*\nSố 248-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+                      "Quảng Ngãi, ngày 20 tháng 12 năm 2023\nKẾ HOẠCH\nthực hiện Kết luận số 62-KL/TW\n"
+                      "Thực hiện Kết luận số 62-KL/TW ngày 02/10/2023 của Bộ Chính trị\n")
+    assert (m["superior"], m["issuer"], m["province"], m["level"]) == \
+        ("Tỉnh ủy Quảng Ngãi", "Ban Thường vụ Tỉnh ủy Quảng Ngãi", "Quảng Ngãi", "tỉnh")
+    # Công văn 73/UBND-TH of UBND tỉnh Hậu Giang as its portal prints it: both header columns on each line
+    cv = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH HẬU GIANG Độc lập - Tự do - Hạnh phúc\n\n"
+          "Số: 73/UBND-TH Hậu Giang, ngày 12 tháng 1 năm 2018\n\nV/v ủy quyền chỉ đạo, điều hành công việc của UBND "
+          "tỉnh\n\nKính gửi:\n- Thường trực Tỉnh ủy;\n")
+    m = read_document(cv)
+    assert (m["number"], m["date"], m["place"], m["type"]) == ("73/UBND-TH", "2018-01-12", "Hậu Giang", "Công văn")
+    assert (m["issuer"], m["level"]) == ("Ủy ban nhân dân tỉnh Hậu Giang", "tỉnh")
+
+
+def test_locality_line_dropped_by_a_website_is_taken_from_the_authority_line():
+    # Quyết định 232/QĐ-UBND (Ninh Bình, 2019) as hethongphapluat.com serves it: "TỈNH NINH BÌNH" is gone
+    m = read_document("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+                      "Số: 232/QĐ-UBND | Ninh Bình, ngày 12 tháng 4 năm 2019 |\nQUYẾT ĐỊNH\n"
+                      "VỀ VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH NINH BÌNH\n"
+                      "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\nQUYẾT ĐỊNH:\nĐiều 1. Công bố\n")
+    assert m["issuer"] == "Ủy ban nhân dân tỉnh Ninh Bình" and "issuer" in m["inferred"]
+    assert m["evidence"]["issuer"].startswith("dòng thẩm quyền")
+    assert m["title"] == "VỀ VIỆC CÔNG BỐ DANH MỤC THỦ TỤC HÀNH CHÍNH"
