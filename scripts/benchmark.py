@@ -116,15 +116,19 @@ def real(out: dict, model_dir: Path, n_files: int, embed_sample: int) -> None:
         # 2. embedding: a fixed sample of clauses (every k-th, so short and long ones), each path on the same texts
         sample = texts[:: max(1, n // embed_sample)][:embed_sample]
         emb_rates = {}
-        variants = [("torch-fp32 (today: input order)", SentenceTransformerEmbedder(model_dir, sort_by_length=False)),
-                    ("torch-fp32 (length-sorted)", SentenceTransformerEmbedder(model_dir))]
-        variants += [(p, make_embedder(model_dir, p)) for p in PATHS[1:]]
+        # one model loaded at a time (each holds ~1 GB on a machine others share)
+        variants = [("torch-fp32 (today: input order)", lambda: SentenceTransformerEmbedder(model_dir, sort_by_length=False)),
+                    ("torch-fp32 (length-sorted)", lambda: SentenceTransformerEmbedder(model_dir))]
+        variants += [(p, lambda p=p: make_embedder(model_dir, p)) for p in PATHS[1:]]
         vecs = {}
-        for name, e in variants:
+        for name, make in variants:
+            e = make()
             e.encode_passages(sample[:4])  # load the model / session outside the timing
             v, t = timed(e.encode_passages, sample)
             vecs[name] = v
             emb_rates[name] = {"clauses_per_s": round(len(sample) / t, 1), "sample_s": round(t, 1)}
+            del e
+            gc.collect()
         base = emb_rates["torch-fp32 (today: input order)"]["clauses_per_s"]
         ref = vecs["torch-fp32 (today: input order)"]
         for name in emb_rates:
