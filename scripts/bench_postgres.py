@@ -64,14 +64,14 @@ def real_clauses(model_dir: Path):
     """The bundled corpus ingested and embedded (in a temporary folder): texts and vectors to recombine."""
     from index.build import build_index
     from index.embedder import SentenceTransformerEmbedder
-    from index.store import load
+    from index.files_backend import FilesBackend
     from ingest.pipeline import ingest_corpus
 
     tmp = Path(tempfile.mkdtemp(prefix="pq-bench-pg-"))
     docs, _ = ingest_corpus(ROOT / "corpus", tmp / "docs.jsonl", root=ROOT)
     embedder = SentenceTransformerEmbedder(model_dir)
     build_index(docs, embedder, tmp / "index")
-    idx = load(tmp / "index")
+    idx = FilesBackend.open(tmp / "index")
     return docs, idx, embedder
 
 
@@ -88,8 +88,8 @@ def halfvec_quality(docs, idx, embedder) -> dict:
     for name, emb in (("float32", idx.embeddings), ("halfvec (float16)", idx.embeddings.astype(np.float16)
                                                      .astype(np.float32))):
         idx.embeddings, idx.faiss = emb, dense.build(emb, "flat")
-        eng = Engine(Settings.from_env(home=ROOT), idx, docs, embedder)
-        ds = dataset.load_project(ROOT / "eval", idx.clauses)
+        eng = Engine(Settings.from_env(home=ROOT), idx, embedder)
+        ds = dataset.load_project(ROOT / "eval", eng.rows)
         rep = evaluate_retrieval(eng, ds, ["dense", "hybrid"])
         out[name] = {m: {k: round(v, 4) for k, v in rep.metrics[m].items() if k in ("mrr@10", "recall@5")}
                      for m in rep.metrics}
