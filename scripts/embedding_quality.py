@@ -13,6 +13,7 @@ at a fixed stride up to N in all. The same subset for every path: a paired compa
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -90,19 +91,24 @@ def main() -> None:
     ap.add_argument("--json", dest="json_out")
     a = ap.parse_args()
     model = Path(a.model)
-    variants = [(p, make_embedder(model, p)) for p in a.paths]
+    # built one at a time and dropped after use: each loaded model holds ~1 GB (a run holding all four was
+    # killed by the out-of-memory killer on the shared machine)
+    variants = [(p, lambda p=p: make_embedder(model, p)) for p in a.paths]
     if a.windows:
-        variants.append(("onnx-fp32+windows", make_embedder(model, "onnx-fp32", long_mode="windows")))
+        variants.append(("onnx-fp32+windows", lambda: make_embedder(model, "onnx-fp32", long_mode="windows")))
     work = Path(tempfile.mkdtemp(prefix="pq-quality-"))
     out: dict = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "command": " ".join(sys.argv)}
     try:
-        for name, emb in variants:
+        for name, make in variants:
+            emb = make()
             r = {"eval": bundled(model, name.replace("+", "_"), emb, work)}
             if Path(a.alqac).exists() and (a.alqac_paths is None or name in a.alqac_paths):
                 r["alqac"] = alqac(model, Path(a.alqac), emb, work / name.replace("+", "_"),
                                    a.alqac_queries, a.alqac_articles)
             out[name] = r
             print(json.dumps({name: r}, ensure_ascii=False), flush=True)
+            del emb
+            gc.collect()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for part in ("eval", "alqac"):  # the fp32 reference: torch-fp32 where run, else onnx-fp32 (cosine 0.99999)
