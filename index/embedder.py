@@ -21,6 +21,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 class Embedder(Protocol):
     name: str
     dim: int
+    embedding_path: str  # "torch-fp32" | "onnx-fp32" | "onnx-int8", recorded in the index manifest
 
     @property
     def fingerprint(self) -> str: ...
@@ -33,7 +34,9 @@ class Embedder(Protocol):
 def folder_fingerprint(path: Path) -> str:
     """sha256 over the folder's files (names + contents); cached next to them, keyed by size and mtime."""
     path = Path(path)
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name != ".fingerprint.json")
+    # the model's own files only: hidden files (.DS_Store, editor backups, our cache) must not change it
+    files = sorted(p for p in path.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
     stamp = [[str(p.relative_to(path)), p.stat().st_size, int(p.stat().st_mtime)] for p in files]
     cache = path / ".fingerprint.json"
     if cache.exists():
@@ -58,25 +61,56 @@ def folder_fingerprint(path: Path) -> str:
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers folder; uses its "query"/"passage" prompts when it defines them (e5 does)."""
+    """A sentence-transformers folder; uses its "query"/"passage" prompts when it defines them (e5 does).
 
-    def __init__(self, path: Path | str, batch_size: int = 16, max_seq_length: int = 512):
-        from sentence_transformers import SentenceTransformer
+    torch and the model are loaded on first encode, not on construction: a command that only checks the
+    index's fingerprint (search --mode bm25, docs) never imports torch. CUDA is used when torch sees a GPU.
+    sort_by_length=False keeps the original behaviour (chunks of 64 in input order): the benchmark's baseline."""
 
+    embedding_path = "torch-fp32"
+
+    def __init__(self, path: Path | str, batch_size: int = 16, max_seq_length: int = 512, device: str | None = None,
+                 sort_by_length: bool = True):
         self.path = Path(path)
         if not (self.path / "modules.json").exists():
             raise FileNotFoundError(f"{self.path}: not a sentence-transformers model folder (no modules.json); "
                                     "run `make model` or `policyqa model` to build it")
-        self.model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
-        self.model.max_seq_length = max_seq_length
         self.name = self.path.name
-        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        self.dim = get_dim()
+        self.max_seq_length = max_seq_length
         self.batch_size = batch_size
+        self.sort_by_length = sort_by_length
+        self._device = device
+        self._model = None
         self._fp: str | None = None
-        prompts = getattr(self.model, "prompts", {}) or {}
-        self._q = "query" if "query" in prompts else None
-        self._p = "passage" if "passage" in prompts else None
+        pooling = self.path / "1_Pooling" / "config.json"
+        self._dim = json.loads(pooling.read_text()).get("embedding_dimension") if pooling.exists() else None
+
+    @property
+    def model(self):
+        if self._model is None:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            device = self._device or ("cuda" if torch.cuda.is_available() else "cpu")
+            self._model = SentenceTransformer(str(self.path), device=device, local_files_only=True)
+            self._model.max_seq_length = self.max_seq_length
+            self._device = device
+            prompts = getattr(self._model, "prompts", {}) or {}
+            self._q = "query" if "query" in prompts else None
+            self._p = "passage" if "passage" in prompts else None
+        return self._model
+
+    @property
+    def device(self) -> str:
+        return self._device or str(self.model.device)
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            get_dim = (getattr(self.model, "get_embedding_dimension", None)
+                       or self.model.get_sentence_embedding_dimension)
+            self._dim = get_dim()
+        return self._dim
 
     @property
     def fingerprint(self) -> str:
@@ -84,21 +118,84 @@ class SentenceTransformerEmbedder:
             self._fp = folder_fingerprint(self.path)
         return self._fp
 
-    def _encode(self, texts: list[str], prompt_name: str | None, progress=None) -> np.ndarray:
+    def _encode(self, texts: list[str], which: str, progress=None) -> np.ndarray:
         texts = [normalize(t) for t in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = []
-        for i in range(0, len(texts), self.batch_size * 4):
-            out.append(self.model.encode(texts[i:i + self.batch_size * 4], prompt_name=prompt_name,
-                                         batch_size=self.batch_size, normalize_embeddings=True,
-                                         convert_to_numpy=True, show_progress_bar=False))
+        model = self.model
+        prompt_name = self._q if which == "query" else self._p
+        # sentence-transformers sorts by length within one encode call; chunks (for progress) of texts
+        # sorted by length first make every batch pad little.
+        order = np.argsort([-len(t) for t in texts], kind="stable") if self.sort_by_length else np.arange(len(texts))
+        step = self.batch_size * 4
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), step):
+            idx = order[i:i + step]
+            out[idx] = model.encode([texts[j] for j in idx], prompt_name=prompt_name, batch_size=self.batch_size,
+                                    normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
             if progress:
-                progress(min(i + self.batch_size * 4, len(texts)), len(texts))
-        return np.vstack(out).astype(np.float32)
+                progress(min(i + step, len(texts)), len(texts))
+        return out
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._q)
+        return self._encode(texts, "query")
 
     def encode_passages(self, texts: list[str], progress=None) -> np.ndarray:
-        return self._encode(texts, self._p, progress)
+        return self._encode(texts, "passage", progress)
+
+
+EMBEDDING_PATHS = ("torch-fp32", "onnx-fp32", "onnx-int8")
+# Chosen by the eval/ and ALQAC figures measured with scripts/embedding_quality.py (docs/notes/speed-service.md).
+DEFAULT_EMBEDDING_PATH = "onnx-fp32"
+# Vectors of the two fp32 paths agree to cosine >= 0.999 (tests/test_embedding_paths.py): an index built by
+# either is read by the faster one. int8 vectors are another embedding: never mixed with fp32 ones.
+QUERY_PATH = {"fp32": "onnx-fp32", "int8": "onnx-int8"}
+
+
+def _cuda_present() -> bool:
+    """A GPU torch can use; the cheap driver check first, so CPU-only machines never import torch for it."""
+    import shutil
+
+    if not (Path("/proc/driver/nvidia/version").exists() or shutil.which("nvidia-smi")):
+        return False
+    try:
+        import torch
+
+        return torch.cuda.is_available()
+    except ImportError:
+        return False
+
+
+def build_path(path: str | None = None) -> str:
+    """The embedding path a build uses: the configured one, else torch on CUDA when a GPU is there
+    (onnxruntime-gpu is rarely installed; torch's CUDA wheels are), else DEFAULT_EMBEDDING_PATH."""
+    if path:
+        return path
+    return "torch-fp32" if _cuda_present() else DEFAULT_EMBEDDING_PATH
+
+
+def make_embedder(model_dir: Path | str, path: str | None = None, **kw) -> Embedder:
+    """The embedder for one embedding path (default: build_path())."""
+    path = build_path(path)
+    if path == "torch-fp32":
+        return SentenceTransformerEmbedder(model_dir, **kw)
+    if path in ("onnx-fp32", "onnx-int8"):
+        from .onnx_embedder import OnnxEmbedder
+
+        return OnnxEmbedder(model_dir, quantized=path == "onnx-int8", **kw)
+    raise ValueError(f"unknown embedding path {path!r} (POLICYQA_EMBEDDING); choose one of {', '.join(EMBEDDING_PATHS)}")
+
+
+def embedder_for_index(model_dir: Path | str, index_dir: Path | str, path: str | None = None) -> Embedder:
+    """The embedder that reads an index: the path it was built with, unless `path` names one (then a
+    mismatch is refused when the index is loaded, as a model mismatch is)."""
+    if path is None:
+        from .manifest import embedding_class, embedding_path
+        from .store import read_manifest
+
+        try:
+            m = read_manifest(Path(index_dir))
+        except (OSError, ValueError):
+            m = None
+        path = QUERY_PATH[embedding_class(embedding_path(m))] if m else None
+    return make_embedder(model_dir, path)

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: generations (documents, clause columns and checksums published together)
 
 
 class IndexMismatchError(RuntimeError):
@@ -18,7 +18,8 @@ class IndexMismatchError(RuntimeError):
                          + ". Run `policyqa build` to rebuild it.")
 
 
-def make(model_name: str, model_fp: str, dim: int, docs: list[dict], params: dict, build_id: str) -> dict:
+def make(model_name: str, model_fp: str, dim: int, docs: list[dict], params: dict, build_id: str,
+         embedding: dict | None = None) -> dict:
     return {
         "manifest_version": MANIFEST_VERSION,
         "build_id": build_id,
@@ -29,7 +30,19 @@ def make(model_name: str, model_fp: str, dim: int, docs: list[dict], params: dic
                    "digest": docs_digest(docs),
                    "parser_versions": sorted({d.get("parser_version") for d in docs if d.get("parser_version")})},
         "params": params,
+        # which code computed the vectors ("torch-fp32" | "onnx-fp32" | "onnx-int8") and on which device
+        "embedding": embedding or {"path": "torch-fp32", "device": "cpu"},
     }
+
+
+def embedding_path(manifest: dict) -> str:
+    """The embedding path an index was built with (indexes from before it was recorded: torch-fp32)."""
+    return (manifest.get("embedding") or {}).get("path") or "torch-fp32"
+
+
+def embedding_class(path: str) -> str:
+    """Paths whose vectors may be mixed: torch-fp32 and onnx-fp32 agree to cosine >= 0.999; int8 does not."""
+    return "int8" if path.endswith("int8") else "fp32"
 
 
 def docs_digest(docs: list[dict]) -> str:
@@ -41,8 +54,12 @@ def docs_digest(docs: list[dict]) -> str:
     return h.hexdigest()
 
 
-def problems(manifest: dict, model_fp: str | None, docs: list[dict] | None, params: dict | None = None) -> list[str]:
+def problems(manifest: dict, model_fp: str | None, docs: list[dict] | None, params: dict | None = None,
+             embedding: str | None = None) -> list[str]:
     out = []
+    if embedding is not None and embedding_class(embedding_path(manifest)) != embedding_class(embedding):
+        out.append(f"built with embedding path {embedding_path(manifest)}, current is {embedding} "
+                   "(set POLICYQA_EMBEDDING to match, or rebuild)")
     if manifest.get("manifest_version") != MANIFEST_VERSION:
         out.append(f"manifest version {manifest.get('manifest_version')} != {MANIFEST_VERSION}")
     if model_fp is not None and manifest["model"]["fingerprint"] != model_fp:

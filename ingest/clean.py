@@ -98,3 +98,27 @@ def strip_markdown(line: str) -> tuple[str, set[str]]:
         marks.add("italic")
     plain = re.sub(r"\*+", "", s)
     return plain.strip(), marks
+
+
+# --- Noise that real files carry around the text (text level, before lines are read) ---------------------
+# Every replacement keeps the text's length, so spans computed on the cleaned text point into the original.
+# Page furniture and stamps are recognised by ingest.noise (the same rules the clause tree uses).
+
+# A footnote number glued to a document-type title line ("NGHỊ ĐỊNH1", "LUẬT 2").
+_TITLE_FOOTNOTE_RE = re.compile(
+    r"^([ \t]*(?:LUẬT|BỘ LUẬT|PHÁP LỆNH|NGHỊ ĐỊNH|NGHỊ QUYẾT|THÔNG TƯ(?: LIÊN TỊCH)?|QUYẾT ĐỊNH|CHỈ THỊ|KẾ HOẠCH"
+    r"|THÔNG BÁO|BÁO CÁO|CHƯƠNG TRÌNH|ĐỀ ÁN|HƯỚNG DẪN|KẾT LUẬN|QUY CHẾ|QUY ĐỊNH|LỆNH))\s?(\d{1,2})[ \t\r]*$",
+    re.MULTILINE)
+
+
+def denoise(text: str) -> str:
+    """Remove what is not the document's own text, keeping every other character where it was: literal
+    "\\r\\n" escapes, the letter Ð (U+00D0) used for Đ, the official gazette's page headers and page numbers,
+    digital-signature stamps, and footnote numbers glued to a title ("NGHỊ ĐỊNH1")."""
+    from . import noise
+
+    text = noise.repair(text).replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
+    lines = text.split("\n")
+    drop = noise.noise_lines(lines)
+    text = "\n".join(" " * len(l) if i in drop else l for i, l in enumerate(lines))
+    return _TITLE_FOOTNOTE_RE.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)

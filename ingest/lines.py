@@ -5,24 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import layout, noise
 from .clean import normalize, strip_markdown
 
-# Structural markers these plans use, outermost first. Order = nesting level.
-MARKERS = [
-    ("roman", re.compile(r"^(?P<m>[IVX]{1,4})\s*[.\-]\s*(?=\S)")),
-    ("number", re.compile(r"^(?P<m>\d{1,2})\.\s+(?=\S)")),
-    ("letter", re.compile(r"^(?P<m>[a-zđ])\)\s*(?=\S)")),
-    ("paren", re.compile(r"^\((?P<m>\d{1,2})\)\s*(?=\S)")),
-    ("dash", re.compile(r"^(?P<m>[-+•])\s*(?=[^\s\-])")),
-]
-LEVEL = {name: i for i, (name, _) in enumerate(MARKERS)}
+# Structural markers (normative headings, then plan numbering), outermost first; see layout.py.
+MARKERS = layout.HEADINGS + layout.NUMBERING
 
 HEADER_RE = re.compile(
     r"^(Số hiệu|Ngày ban hành|Ngày có hiệu lực|Loại văn bản|Cơ quan ban hành|Người ký|Lĩnh vực|Số\s*:|Số\s+\d"
     r"|CỘNG HÒA|Độc lập|-{3,}|H[ỎO]A TỐC|KHẨN|MẬT)")
 PLACE_DATE_RE = re.compile(r"^[^\d,]{2,40},\s*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
-RECIPIENTS_RE = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
+# "Nơi nhận:" opens the recipients; "nơi nhận, số lượng bản …" inside a sentence does not
+RECIPIENTS_RE = re.compile(r"^(?:Nơi nhận|NƠI NHẬN|Nơi Nhận)\s*(?::|$)")
 TERMINAL = tuple(".:;!?")
+_RULE_RE = re.compile(r"[-_–—=.\s]+")  # a rule under a heading ("________")
 
 
 @dataclass
@@ -34,12 +30,10 @@ class Line:
 
     @property
     def marker(self) -> tuple[str, str, str] | None:
-        """(kind, label, rest) when the line opens a structural unit."""
-        for kind, rx in MARKERS:
-            m = rx.match(self.text)
-            if m:
-                return kind, m.group("m"), self.text[m.end():].strip()
-        return None
+        """(kind, label, rest) when the line opens a structural unit (without context; see layout.py)."""
+        if self.text.startswith("|"):
+            return None  # a table row (see tables.py)
+        return layout.match(self.text)
 
 
 def is_upper(s: str) -> bool:
@@ -55,11 +49,12 @@ def _starts_lower(s: str) -> bool:
 
 def _blocks_merge(line: Line) -> bool:
     t = line.text
-    return bool(line.marker or HEADER_RE.match(t) or PLACE_DATE_RE.match(t) or RECIPIENTS_RE.match(t)
+    return bool(line.marker or t.startswith("|") or layout.ATTACHED_RE.match(t) or HEADER_RE.match(t) or PLACE_DATE_RE.match(t) or RECIPIENTS_RE.match(t)
                 or "italic" in line.marks)
 
 
 def physical_lines(raw: str) -> list[Line]:
+    raw = noise.repair(raw)
     out, pos, in_bold = [], 0, False
     for part in raw.splitlines(keepends=True):
         body = part.rstrip("\r\n")
@@ -74,11 +69,12 @@ def physical_lines(raw: str) -> list[Line]:
                 if s.endswith("**"):
                     in_bold = False
             lead = len(body) - len(body.lstrip())
-            text = normalize(plain)
+            text = normalize(re.sub(r"^#{1,6}\s+", "", plain))  # a markdown heading's "###"
             if text:
                 out.append(Line(text, pos + lead, pos + len(body.rstrip()), marks))
         pos += len(part)
-    return out
+    drop = noise.noise_lines([l.text for l in out])
+    return [l for i, l in enumerate(out) if i not in drop]
 
 
 def is_hard_wrapped(lines: list[Line]) -> bool:
@@ -98,11 +94,17 @@ def logical_lines(raw: str) -> list[Line]:
         prev = out[-1] if out else None
         # A lowercase start continues the previous sentence (even after ";" or ","); in a
         # hard-wrapped file so does any line after one that did not end a sentence.
+        if prev is not None and layout.dashed_name_continues(prev.text, ln.text):
+            prev.text = prev.text + " " + ln.text
+            prev.end = ln.end
+            continue
         join = (prev is not None and not _blocks_merge(ln) and prev.marks == ln.marks
                 and not HEADER_RE.match(prev.text) and not PLACE_DATE_RE.match(prev.text)
+                and not prev.text.startswith("|")
                 and "italic" not in prev.marks
                 and ((_starts_lower(ln.text) and not prev.text.endswith((".", "!", "?")))
-                     or (wrapped and not prev.text.endswith(TERMINAL) and not is_upper(prev.text))))
+                     or (wrapped and not prev.text.endswith(TERMINAL) and not is_upper(prev.text)
+                         and not is_upper(ln.text) and not _RULE_RE.fullmatch(prev.text))))
         if join:
             # "Kế hoạch số 92-" + "KH/HU" is one token; "kinh tế -" + "kỹ thuật" is two words.
             glue = "" if re.search(r"\S-$", prev.text) else " "

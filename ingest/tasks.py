@@ -238,6 +238,7 @@ def registry(doc_id: str, clauses: list[dict], meta: dict) -> list[dict]:
             "doc_id": doc_id,
             "clause_id": c["clause_id"],
             "path": c["path"],
+            "citation_path": c.get("citation_path"),
             "task": _task_wording(c["text"]),
             "lead": lead_entities[0] if len(lead_entities) == 1 else (
                 {"name": value("lead"), "canonical": agencies.canonical(value("lead")), "group": True,

@@ -15,7 +15,7 @@ from . import citation
 from .engine import Engine
 from .query import Query, analyse_for
 from .question import KINDS
-from .search import Filters, hit, retrieve
+from .search import Filters, filter_mask, hit, retrieve
 from .tasks import agency_matches
 
 SUPPORT_MIN = 0.6  # IDF-weighted share of the question's content words a supporting clause must contain
@@ -157,12 +157,24 @@ def _scope(engine: Engine, q: Query, filters: Filters | None) -> list[str]:
     if q.levels and not named:
         ids = [d for d in ids if engine.docs[d]["meta"].get("level") in q.levels] or ids
     if filters and filters.active():
-        from .search import filter_mask
-
-        mask = filter_mask(engine, filters)
-        allowed = {engine.rows[i]["doc_id"] for i in range(len(engine.rows)) if mask[i]}
-        ids = [d for d in ids if d in allowed]
+        flt = filter_mask(engine, filters)  # the backend's ClauseFilter: decided per document here
+        ids = [d for d in ids if _doc_allowed(flt, d, engine.docs[d]["meta"])]
     return ids
+
+
+def _doc_allowed(flt, did: str, meta: dict) -> bool:
+    if flt.doc_ids and did not in flt.doc_ids:
+        return False
+    if flt.provinces and meta.get("province") not in flt.provinces:
+        return False
+    if flt.levels and meta.get("level") not in flt.levels:
+        return False
+    if flt.types and meta.get("type") not in flt.types:
+        return False
+    if flt.date_from or flt.date_to:
+        date = meta.get("date")
+        return bool(date) and (not flt.date_from or date >= flt.date_from) and (not flt.date_to or date <= flt.date_to)
+    return True
 
 
 def _anchor(engine: Engine, did: str, mention: str | None = None) -> dict:

@@ -44,6 +44,9 @@ class Backend(Protocol):
     def documents(self) -> dict[str, dict]:
         """doc_id -> document record (as in docs.jsonl, without its clauses)."""
 
+    def clause_ids(self) -> list[str]:
+        """Every clause id, documents in published order, each document's clauses in reading order."""
+
     def clause(self, clause_id: str) -> dict | None: ...
 
     def clauses(self, clause_ids: Sequence[str]) -> list[dict]: ...
@@ -67,6 +70,12 @@ class Backend(Protocol):
     def dense_scores(self, vector: np.ndarray, clause_ids: Sequence[str]) -> np.ndarray:
         """Cosine of the given clauses, in the given order."""
 
+    def vectors(self, clause_ids: Sequence[str] | None = None) -> np.ndarray:
+        """Stored embeddings of the given clauses (all, in clause_ids() order, when None): compare and align."""
+
+    def restorer(self):
+        """index.restore.Restorer built from the published clauses (diacritics for queries typed without)."""
+
     def term_stats(self, folded: bool) -> tuple[dict[str, int], int]:
         """(document frequency per token, number of clauses): IDF weights for answer support and comparison."""
 
@@ -75,3 +84,14 @@ class Backend(Protocol):
         """One transaction: documents in `add` (docs.jsonl records, replacing any with the same doc_id) appear with
         all their clauses, vectors (clause_id -> vector) and tasks, documents in `remove` disappear; a reader sees
         all of it or none of it. Returns the new generation."""
+
+
+def open_backend(settings) -> Backend:
+    """PostgreSQL when settings.database_url is set, otherwise the published files under settings.index_dir."""
+    if getattr(settings, "database_url", None):
+        from index.postgres import PostgresBackend  # imported only when asked for: no driver needed otherwise
+
+        return PostgresBackend.open(settings.database_url)
+    from index.files_backend import FilesBackend
+
+    return FilesBackend.open(settings.index_dir)

@@ -8,6 +8,8 @@ import textwrap
 import click
 
 from .config import Settings
+from . import validate
+from .validate import InvalidInput
 
 
 def _settings(ctx) -> Settings:
@@ -58,26 +60,37 @@ def main(ctx, home):
 
 @main.command()
 @click.option("--force", is_flag=True, help="Rebuild the index even if nothing changed.")
+@click.option("--database-url", envvar="POLICYQA_DATABASE_URL", default=None,
+              help="Build into this PostgreSQL database (default: $POLICYQA_DATABASE_URL; none = files under data/).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def build(ctx, force, as_json):
+def build(ctx, force, database_url, as_json):
     """Ingest corpus/ and (re)build the index. Unchanged documents are not reprocessed."""
     from tqdm import tqdm
 
     from .build import build_all
 
     s = _settings(ctx)
-    bar = {"b": None}
+    bars = {}
+    labels = {"ingest": ("reading documents", "file"), "embed": ("embedding clauses", "clause")}
 
-    def embed_progress(done, total):
-        if bar["b"] is None:
-            bar["b"] = tqdm(total=total, desc="embedding clauses", unit="clause", disable=as_json, file=sys.stderr)
-        bar["b"].n = done
-        bar["b"].refresh()
+    def progress(step, done, total, eta):  # tqdm shows the rate and the ETA
+        if step not in bars:
+            for b in bars.values():
+                b.close()
+            desc, unit = labels.get(step, (step, "it"))
+            bars[step] = tqdm(total=total, desc=desc, unit=unit, disable=as_json, file=sys.stderr)
+        bars[step].n = done
+        bars[step].refresh()
 
-    rep = build_all(s, force=force, embed_progress=embed_progress)
-    if bar["b"] is not None:
-        bar["b"].close()
+    try:
+        rep = build_all(s, force=force, progress=progress, database_url=database_url)
+    except (RuntimeError, OSError, ConnectionError) as e:  # another build, disk full, no database: nothing changed
+        for b in bars.values():
+            b.close()
+        _fail(str(e))
+    for b in bars.values():
+        b.close()
     out = {"processed": rep.ingest.processed, "reused": rep.ingest.reused, "removed": rep.ingest.removed,
            "errors": [{"file": e.path, "reason": e.reason} for e in rep.ingest.errors],
            "warnings": rep.ingest.warnings, "indexed": rep.indexed, "index": rep.index_stats, "reasons": rep.reasons}
@@ -109,8 +122,12 @@ def docs(ctx, as_json):
     s = _settings(ctx)
     if not s.docs_path.exists():
         _fail(f"{s.docs_path} not found; run `policyqa build` first")
-    rows = [{"doc_id": d["doc_id"], "source": d["source"], "clauses": len(d["clauses"]), **d["meta"]}
-            for d in load_docs(s.docs_path)]
+    from .documents import summary
+
+    try:
+        rows = [summary(d) for d in load_docs(s.docs_path)]
+    except (RuntimeError, OSError, ValueError) as e:  # a damaged generation is named, never used
+        _fail(str(e))
     if as_json:
         _dump({"documents": rows})
         return
@@ -123,18 +140,34 @@ def docs(ctx, as_json):
         click.echo(f"    {textwrap.shorten(r.get('title') or '', 140)}")
 
 
-def _filters(province, doc, level, date_from, date_to):
-    from .search import Filters
+def _filters(eng, province, doc, level, date_from, date_to):
+    return validate.filters(eng.docs, province, doc, level, date_from, date_to)
 
-    return Filters(province, doc, level, date_from, date_to)
+
+def _check(fn, field):
+    """click callback running a shared validator (policyqa.validate) on one option."""
+    def cb(ctx, param, value):
+        try:
+            return fn(value, field) if value is not None else None
+        except validate.InvalidInput as e:
+            raise click.BadParameter(str(e)) from None
+    return cb
+
+
+def _valid_k(ctx, param, value):
+    return _check(validate.k, "-k")(ctx, param, value)
+
+
+def _valid_date(ctx, param, value):
+    return _check(validate.date, "--" + param.name.replace("_", "-"))(ctx, param, value)
 
 
 _filter_options = [
     click.option("--province", help="Only this province/city (diacritics optional)."),
     click.option("--doc", help="Only this document (id, number or file name)."),
     click.option("--level", type=click.Choice(["tỉnh", "thành phố", "huyện"]), help="Only this issuing level."),
-    click.option("--date-from", help="Issued on or after (YYYY-MM-DD)."),
-    click.option("--date-to", help="Issued on or before (YYYY-MM-DD)."),
+    click.option("--date-from", callback=_valid_date, help="Issued on or after (YYYY-MM-DD)."),
+    click.option("--date-to", callback=_valid_date, help="Issued on or before (YYYY-MM-DD)."),
 ]
 
 
@@ -146,7 +179,7 @@ def with_filters(f):
 
 @main.command()
 @click.argument("query")
-@click.option("-k", default=10, show_default=True, help="Number of clauses.")
+@click.option("-k", default=10, show_default=True, callback=_valid_k, help="Number of clauses (1-100).")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
 @with_filters
 @click.option("--no-province-from-query", is_flag=True, help="Do not narrow to a province the query names.")
@@ -157,8 +190,11 @@ def search(ctx, query, k, mode, province, doc, level, date_from, date_to, no_pro
     from .search import search as run
 
     try:
-        res = run(_engine(ctx), query, k, mode, _filters(province, doc, level, date_from, date_to),
+        eng = _engine(ctx)
+        res = run(eng, query, k, mode, _filters(eng, province, doc, level, date_from, date_to),
                   province_from_query=not no_province_from_query)
+    except InvalidInput as e:
+        _fail(str(e), 2)
     except (ValueError, FileNotFoundError, RuntimeError) as e:
         _fail(str(e))
     if as_json:
@@ -176,7 +212,7 @@ def search(ctx, query, k, mode, province, doc, level, date_from, date_to, no_pro
 
 @main.command()
 @click.argument("question")
-@click.option("-k", default=20, show_default=True, help="Clauses retrieved before answering.")
+@click.option("-k", default=20, show_default=True, callback=_valid_k, help="Clauses retrieved before answering (1-100).")
 @with_filters
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -185,7 +221,10 @@ def ask(ctx, question, k, province, doc, level, date_from, date_to, as_json):
     from .ask import ask as run
 
     try:
-        res = run(_engine(ctx), question, k=k, filters=_filters(province, doc, level, date_from, date_to))
+        eng = _engine(ctx)
+        res = run(eng, question, k=k, filters=_filters(eng, province, doc, level, date_from, date_to))
+    except InvalidInput as e:
+        _fail(str(e), 2)
     except (ValueError, FileNotFoundError, RuntimeError) as e:
         _fail(str(e))
     if as_json:
@@ -216,15 +255,20 @@ def compare(ctx, query, docs_spec, align, threshold, csv_path, as_json):
     """Show how documents word the same task (QUERY: words or a clause id), side by side."""
     from . import compare as cmp
 
-    eng = _engine(ctx)
+    if not align and not query:
+        _fail("give a task/query, or --align DOC_A DOC_B")
     try:
+        threshold = validate.threshold(threshold, "--threshold")
+        eng = _engine(ctx)
         if align:
-            res = cmp.align(eng, align[0], align[1], threshold=threshold)
-        elif query:
-            res = cmp.compare(eng, query, docs=docs_spec, threshold=threshold)
+            res = cmp.align(eng, validate.document(eng.docs, align[0], "--align"),
+                            validate.document(eng.docs, align[1], "--align"), threshold=threshold)
         else:
-            _fail("give a task/query, or --align DOC_A DOC_B")
-    except ValueError as e:
+            res = cmp.compare(eng, validate.clause_id(eng, query) or query,
+                              docs=validate.documents(eng.docs, docs_spec, "--docs"), threshold=threshold)
+    except validate.InvalidInput as e:
+        _fail(str(e), 2)
+    except (ValueError, FileNotFoundError, RuntimeError) as e:
         _fail(str(e))
     if csv_path:
         with open(csv_path, "w", encoding="utf-8-sig", newline="") as f:
@@ -300,3 +344,6 @@ def model(ctx, force):
 if __name__ == "__main__":
     main()
 main.add_command(__import__("policyqa.commands.tasks", fromlist=["tasks_command"]).tasks_command)
+main.add_command(__import__("policyqa.commands.check", fromlist=["check"]).check)
+main.add_command(__import__("policyqa.commands.serve", fromlist=["serve"]).serve)
+main.add_command(__import__("policyqa.commands.parse", fromlist=["parse_cmd"]).parse_cmd)

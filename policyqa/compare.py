@@ -68,7 +68,7 @@ def _row(engine: Engine, did: str, i: int | None, sim: float, status: str) -> di
                 "coordinating": None, "timeframe": None, "source": d["source"]}
     r = engine.rows[i]
     f = r["fields"]
-    return {**base, "clause_id": r["clause_id"], "section": r["path"], "citation": citation.citation(r["doc"], r["path"]),
+    return {**base, "clause_id": r["clause_id"], "section": r["path"], "citation": citation.citation(r["doc"], r["path"], r.get("citation_path")),
             "text": r["text"], "lead": f.get("lead", {}).get("value"), "coordinating": f.get("coordinating", {}).get("value"),
             "timeframe": f.get("timeframe", {}).get("value"), "source": r["source"]}
 
@@ -249,3 +249,15 @@ def align(engine: Engine, doc_a: str, doc_b: str, threshold: float | None = None
                       "a": _brief(engine.rows[i]), "b": _brief(engine.rows[ib[j_pos]]) if ok else None})
     only_b = [_brief(engine.rows[ib[j]]) for j in range(len(ib)) if j not in used and float(cov[:, j].max()) < thr]
     return Alignment(ids[0], ids[1], thr, pairs, only_b)
+
+
+def missing_reason(row: dict, comparison: Comparison) -> str:
+    """Why a document was marked as lacking the task, in words consistent with the rule that decided it."""
+    by_clause = comparison.reference is not None and comparison.query == comparison.reference
+    if by_clause:
+        return (f"mục gần nhất chỉ trùng {row['overlap']:.0%} từ ngữ với mục đối chiếu "
+                f"(cần từ {comparison.threshold:.0%})")
+    if row["similarity"] < comparison.threshold:
+        return (f"mục gần nhất có độ tương đồng {row['similarity']:.2f}, dưới ngưỡng {comparison.threshold:.2f}")
+    return (f"mục gần nhất gần về nghĩa ({row['similarity']:.2f}) nhưng chỉ chứa {row['overlap']:.0%} từ ngữ "
+            f"của nhiệm vụ (cần từ {COVERAGE_MIN:.0%})")

@@ -1,54 +1,155 @@
-"""Loads the model and index once; everything that answers queries (search, ask, compare) takes an Engine."""
+"""Opens the backend and the model once; everything that answers queries (search, ask, compare) takes an Engine.
+
+The Engine talks to a policyqa.backend.Backend only (the published files, or PostgreSQL when a database URL is
+configured). `rows`, `row_of`, `parents`, `embeddings` and `index` remain for callers written before the backend
+interface; they are computed from the backend on first use."""
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 
-from index.embedder import Embedder, SentenceTransformerEmbedder
-from index.store import LoadedIndex, load
+import numpy as np
+
+from index.embedder import Embedder, embedder_for_index
+from index.manifest import IndexMismatchError, problems
 from ingest.clean import fold, has_diacritics, normalize
-from ingest.pipeline import load_docs
 
+from .backend import Backend, open_backend
 from .config import Settings
 from .overlap import Coverage
 from .question import content_units
 
+_BATCH = 2000
+
+
+class ClauseRows(Sequence):
+    """All clauses as a read-only sequence of dicts, built from the backend in batches when iterated. Indexing
+    takes a position or a clause id."""
+
+    def __init__(self, backend: Backend):
+        self._b = backend
+        self._ids: list[str] | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        if self._ids is None:
+            if hasattr(self._b, "clause_ids"):
+                self._ids = self._b.clause_ids()
+            else:  # a backend without the listing: documents in order, their clauses in reading order
+                self._ids = [c["clause_id"] for d in self._b.documents() for c in self._b.doc_clauses(d)]
+        return self._ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self._b.clauses(self.ids[key])
+        cid = key if isinstance(key, str) else self.ids[key]
+        c = self._b.clause(cid)
+        if c is None:
+            raise KeyError(f"unknown clause id {cid!r}")
+        return c
+
+    def __iter__(self):
+        ids = self.ids
+        for s in range(0, len(ids), _BATCH):
+            yield from self._b.clauses(ids[s:s + _BATCH])
+
+
+class _Document(dict):
+    """A document record whose "clauses" are fetched from the backend on first access."""
+
+    def __init__(self, record: dict, backend: Backend):
+        super().__init__(record)
+        self._b = backend
+
+    def __missing__(self, key):
+        if key != "clauses":
+            raise KeyError(key)
+        v = [{k: x for k, x in c.items() if k not in ("doc_id", "source", "doc")}
+             for c in self._b.doc_clauses(self["doc_id"])]
+        self["clauses"] = v
+        return v
+
 
 class Engine:
-    def __init__(self, settings: Settings, index: LoadedIndex, docs: list[dict], embedder: Embedder | None = None):
+    def __init__(self, settings: Settings, backend: Backend, embedder: Embedder | None = None):
         self.settings = settings
-        self.index = index
-        self.docs = {d["doc_id"]: d for d in docs}
+        self.backend = backend
         self._embedder = embedder
         self._lock = threading.Lock()
-        self.rows = index.clauses
-        self.row_of = {r["clause_id"]: i for i, r in enumerate(self.rows)}
-        self.parents = {r.get("parent") for r in self.rows} - {None}
+        self.docs: Mapping[str, dict] = {k: _Document(v, backend) for k, v in backend.documents().items()}
+        self.rows = ClauseRows(backend)
+        self._row_of: dict[str, int] | None = None
+        self._parents: set | None = None
         self._coverage_by_fold: dict[bool, Coverage] | None = None  # built on first use (ask/compare)
 
     @classmethod
     def load(cls, settings: Settings | None = None, embedder: Embedder | None = None, check: bool = True) -> "Engine":
-        """Load index + documents; with check=True, refuse an index built from another model or corpus."""
+        """Open the published index; with check=True, refuse one built from another model (or tokenizer)."""
         settings = settings or Settings.from_env()
-        if not settings.docs_path.exists():
-            raise FileNotFoundError(f"{settings.docs_path} not found; run `policyqa build` first")
-        docs = load_docs(settings.docs_path)
-        embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
-        idx = load(settings.index_dir, embedder.fingerprint if check else None, docs if check else None)
-        return cls(settings, idx, docs, embedder)
+        backend = open_backend(settings)
+        embedder = embedder or embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
+        if check:
+            # another model, tokenizer, or embedding path (int8 against fp32 vectors): refused, never mixed
+            bad = problems(backend.manifest(), embedder.fingerprint, None,
+                           embedding=getattr(embedder, "embedding_path", None))
+            if bad:
+                raise IndexMismatchError(bad, str(getattr(backend, "path", backend.name)))
+        return cls(settings, backend, embedder)
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
-                    self._embedder = SentenceTransformerEmbedder(self.settings.model_dir)
+                    self._embedder = embedder_for_index(self.settings.model_dir, self.settings.index_dir,
+                                                        self.settings.embedding)
         return self._embedder
 
-    def clause(self, clause_id: str) -> dict | None:
-        i = self.row_of.get(clause_id)
-        return self.rows[i] if i is not None else None
+    @property
+    def manifest(self) -> dict:
+        return self.backend.manifest()
 
+    @property
+    def restorer(self):
+        return self.backend.restorer()
+
+    def clause(self, clause_id: str) -> dict | None:
+        return self.backend.clause(clause_id)
+
+    def doc_clauses(self, doc_id: str) -> list[dict]:
+        return self.backend.doc_clauses(doc_id)
+
+    # --- for callers written before the backend interface ----------------------------------------------------
+    @property
+    def row_of(self) -> dict[str, int]:
+        if self._row_of is None:
+            self._row_of = {c: i for i, c in enumerate(self.rows.ids)}
+        return self._row_of
+
+    @property
+    def parents(self) -> set:
+        if self._parents is None:
+            self._parents = {r.get("parent") for r in self.rows} - {None}
+        return self._parents
+
+    @property
+    def embeddings(self) -> np.ndarray:
+        """Clause embeddings in `rows` order."""
+        if hasattr(self.backend, "vectors"):
+            return self.backend.vectors(None)
+        got = self.backend.stored_vectors(list(self.backend.documents()))  # backends predating vectors()
+        return np.stack([np.asarray(got[c], dtype=np.float32) for c in self.rows.ids])
+
+    @property
+    def index(self):
+        return SimpleNamespace(manifest=self.manifest, embeddings=self.embeddings, restorer=self.restorer)
+
+    # ----------------------------------------------------------------------------------------------------------
     def coverage(self, question, text: str, drop: tuple[str, ...] = ()) -> float:
         """IDF-weighted share of the question's content words found in `text` (see overlap.Coverage).
         `question`: a string, or an analysed policyqa.query.Query (its content words are reused)."""

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index import dense
 from index.lexical import tokenize
 from ingest.clean import fold, has_diacritics, normalize
 
 from . import citation, fusion, highlight
+from .backend import ClauseFilter
 from .engine import Engine
 
 MODES = ("hybrid", "dense", "bm25")
@@ -47,81 +47,80 @@ def _match(value: str | None, wanted: str) -> bool:
     return value is not None and fold(normalize(value)) == fold(normalize(wanted))
 
 
-def filter_mask(engine: Engine, f: Filters | None) -> np.ndarray:
-    rows = engine.rows
-    mask = np.ones(len(rows), dtype=bool)
+def filter_mask(engine: Engine, f: Filters | None) -> ClauseFilter:
+    """The user's filters as the backend's ClauseFilter: names matched as the user typed them (any case, with or
+    without diacritics) are resolved here to the corpus's own values; the backend applies them exactly."""
     if not f or not f.active():
-        return mask
-    for i, r in enumerate(rows):
-        d = r["doc"]
-        ok = True
-        if f.province:
-            ok &= _match(d.get("province"), f.province)
-        if f.doc:
-            ok &= f.doc in (r["doc_id"], d.get("number"), r["source"], r["source"].rsplit("/", 1)[-1])
-        if f.level:
-            ok &= _match(d.get("level"), f.level)
-        if f.date_from or f.date_to:
-            date = d.get("date")
-            ok &= bool(date) and (not f.date_from or date >= f.date_from) and (not f.date_to or date <= f.date_to)
-        mask[i] = ok
-    return mask
+        return ClauseFilter()
+    docs = engine.docs.values()
+    none = ("\0no match",)  # a filter that matched nothing must still exclude everything
+    provinces = doc_ids = levels = ()
+    if f.province:
+        provinces = tuple(sorted({d["meta"]["province"] for d in docs if _match(d["meta"].get("province"), f.province)}))
+        provinces = provinces or none
+    if f.doc:
+        doc_ids = tuple(d["doc_id"] for d in docs
+                        if f.doc in (d["doc_id"], d["meta"].get("number"), d["source"], d["source"].rsplit("/", 1)[-1]))
+        doc_ids = doc_ids or none
+    if f.level:
+        levels = tuple(sorted({d["meta"]["level"] for d in docs if _match(d["meta"].get("level"), f.level)})) or none
+    return ClauseFilter(provinces=provinces, doc_ids=doc_ids, levels=levels, date_from=f.date_from or None,
+                        date_to=f.date_to or None)
 
 
-def bm25_scores(engine: Engine, query: str) -> np.ndarray:
-    """Queries typed without diacritics are matched against the diacritic-free index."""
-    scheme = engine.index.manifest["params"]["tokenizer"]
-    if has_diacritics(query):
-        return engine.index.bm25.scores(tokenize(query, scheme))
-    return engine.index.bm25_folded.scores(tokenize(query, scheme, folded=True))
+def lexical_query(engine: Engine, query: str) -> tuple[list[str], bool]:
+    """(tokens, folded): queries typed without diacritics are matched against the diacritic-free index."""
+    scheme = engine.manifest["params"]["tokenizer"]
+    folded = not has_diacritics(query)
+    return tokenize(query, scheme, folded=folded), folded
+
+
+def bm25_scores(engine: Engine, query: str, clause_ids: list[str] | None = None) -> np.ndarray:
+    """BM25 of the given clauses (all, in engine.rows order, when None)."""
+    toks, folded = lexical_query(engine, query)
+    return engine.backend.lexical_scores(toks, folded, engine.rows.ids if clause_ids is None else clause_ids)
 
 
 def dense_query_text(engine: Engine, query: str) -> str:
-    return query if has_diacritics(query) else engine.index.restorer.restore(query)
+    return query if has_diacritics(query) else engine.restorer.restore(query)
 
 
 def query_vector(engine: Engine, query: str) -> np.ndarray:
     return engine.embedder.encode_queries([dense_query_text(engine, query)])[0]
 
 
-def dense_scores(engine: Engine, qv: np.ndarray, mask: np.ndarray, n: int) -> tuple[list[int], dict[int, float]]:
-    if mask.all():
-        scores, ids = dense.search(engine.index.faiss, qv, n)
-        return [int(i) for i in ids], {int(i): float(s) for s, i in zip(scores, ids)}
-    idx = np.flatnonzero(mask)  # filtered: exact scores over the allowed rows only
-    s = engine.index.embeddings[idx] @ qv
-    order = np.argsort(-s)[:n]
-    return [int(idx[o]) for o in order], {int(idx[o]): float(s[o]) for o in order}
-
-
-def rank(engine: Engine, query: str, mode: str = "hybrid", mask: np.ndarray | None = None,
-         n: int = CANDIDATES) -> list[tuple[int, float, dict]]:
-    """(row, score, per-retriever scores) best first."""
+def rank(engine: Engine, query: str, mode: str = "hybrid", flt: ClauseFilter | None = None,
+         n: int = CANDIDATES) -> list[tuple[str, float, dict]]:
+    """(clause id, score, per-retriever scores) best first, from the backend."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-    mask = filter_mask(engine, None) if mask is None else mask
-    parts: dict[int, dict] = {}
+    be = engine.backend
+    flt = flt or ClauseFilter()
     if mode == "bm25":
-        b = bm25_scores(engine, query)
-        return [(i, float(b[i]), {"bm25": float(b[i])}) for i in fusion.top(b, mask & (b > 0), n)]
+        toks, folded = lexical_query(engine, query)
+        return [(c, s, {"bm25": s}) for c, s in be.lexical(toks, folded, flt, n)]
     qv = query_vector(engine, query)
-    dl, ds = dense_scores(engine, qv, mask, n)
+    dl = be.dense(qv, flt, n)
     if mode == "dense":
-        return [(i, ds[i], {"dense": ds[i]}) for i in dl]
-    b = bm25_scores(engine, query)
-    bl = fusion.top(b, mask & (b > 0), n)
-    cands = list(dict.fromkeys(bl + dl))
+        return [(c, s, {"dense": s}) for c, s in dl]
+    toks, folded = lexical_query(engine, query)
+    bl = be.lexical(toks, folded, flt, n)
+    cands = list(dict.fromkeys([c for c, _ in bl] + [c for c, _ in dl]))
     # a candidate only one retriever returned still gets the other's exact score
-    dvec = np.array([ds[i] if i in ds else float(engine.index.embeddings[i] @ qv) for i in cands], dtype=np.float32)
-    bvec = b[cands] if cands else np.zeros(0, dtype=np.float32)
+    bs, ds = dict(bl), dict(dl)
+    need_b = [c for c in cands if c not in bs]
+    need_d = [c for c in cands if c not in ds]
+    bs.update(zip(need_b, map(float, be.lexical_scores(toks, folded, need_b))))
+    ds.update(zip(need_d, map(float, be.dense_scores(qv, need_d))))
+    bvec = np.array([bs[c] for c in cands], dtype=np.float32)
+    dvec = np.array([ds[c] for c in cands], dtype=np.float32)
     fused = fusion.convex(cands, bvec, dvec)
-    for i, bs, dsc in zip(cands, bvec, dvec):
-        parts[i] = {"bm25": float(bs), "dense": float(dsc)}
-    order = sorted(fused, key=lambda i: -fused[i])[:n]
-    return [(i, fused[i], parts[i]) for i in order]
+    order = sorted(fused, key=lambda c: -fused[c])[:n]
+    return [(c, fused[c], {"bm25": bs[c], "dense": ds[c]}) for c in order]
 
 
-def hit(engine: Engine, row: int, rank_no: int, score: float, scores: dict, query) -> dict:
+def hit(engine: Engine, row: str, rank_no: int, score: float, scores: dict, query) -> dict:
+    """`row`: the clause id (a position in engine.rows is accepted too); `query`: a string or a Query."""
     r = engine.rows[row]
     query = query if isinstance(query, str) else query.text
     doc = {k: r["doc"].get(k) for k in ("number", "title", "issuer", "province", "date", "type")}
@@ -132,7 +131,7 @@ def hit(engine: Engine, row: int, rank_no: int, score: float, scores: dict, quer
         "source": r["source"],
         "clause_id": r["clause_id"],
         "section": r["path"],
-        "citation": citation.citation(r["doc"], r["path"]),
+        "citation": citation.citation(r["doc"], r["path"], r.get("citation_path")),
         "doc": doc,
         # additions beyond the documented core (stable too):
         "doc_id": r["doc_id"],
@@ -169,7 +168,7 @@ def without_place(query: str, place: str) -> str:
 
 @dataclass
 class Retrieval:
-    ranked: list[tuple[int, float, dict]]
+    ranked: list[tuple[str, float, dict]]  # (clause id, score, per-retriever scores)
     filters: Filters | None  # as applied, including a province taken from the query
     named: list[str]  # provinces the query names
     place: str | None  # the one that narrowed the search, if any

@@ -79,7 +79,7 @@ def row(engine, task: dict, stt: int, role: str | None = None) -> dict:
         "targets_text": "; ".join(f"{t['value']}{t['unit']}" + (f" (năm {t['year']})" if t.get("year") else "")
                                   for t in targets) or None,
         "product": task.get("product"),
-        "citation": citation.citation(meta, task["path"]),
+        "citation": citation.citation(meta, task["path"], task.get("citation_path")),
         "doc": {k: meta.get(k) for k in ("number", "title", "issuer", "province", "date", "type")},
         "source": task.get("source"),
         "file": doc["source"],

@@ -38,9 +38,9 @@ def model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def embedder(model_dir):
-    from index.embedder import SentenceTransformerEmbedder
+    from index.embedder import make_embedder
 
-    return SentenceTransformerEmbedder(model_dir)
+    return make_embedder(model_dir)  # the default embedding path (index/embedder.py)
 
 
 @pytest.fixture(scope="session")
@@ -75,10 +75,10 @@ def engine(settings, embedder):
 
 
 @pytest.fixture(scope="session")
-def docs(home):
+def docs(settings):
     from ingest.pipeline import load_docs
 
-    return {d["doc_id"]: d for d in load_docs(home / "data" / "docs.jsonl")}
+    return {d["doc_id"]: d for d in load_docs(settings.docs_path)}  # the published generation's documents
 
 
 def clause(docs, key: str, path: str) -> dict:

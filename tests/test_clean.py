@@ -51,3 +51,15 @@ def test_syllables_keep_document_numbers_and_expand_abbreviations():
     assert "62-kl/tw" in syllables("Kết luận số 62-KL/TW")
     assert syllables("UBND huyện") == syllables("Ủy ban nhân dân huyện")
     assert expand_abbreviations("HĐND tỉnh") == "Hội đồng nhân dân tỉnh"
+
+
+def test_denoise_keeps_length_and_removes_gazette_and_stamp_noise():
+    from ingest.clean import denoise
+
+    raw = ("CÔNG BÁO/Số 286/Ngày 27-05-2026 \r\n89 \r\nTHỦ TƯỚNG CHÍNH PHỦ\r\nSố: 844/Q\u00d0-TTg\r\nNGHỊ ĐỊNH1\r\n"
+           "Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nCơ quan: VĂN PHÒNG CHÍNH PHỦ\n"
+           "Ngày ký: 2026-05-27 07:55:25 +07:00\nĐiều 1. Cơ quan: Bộ Y tế\nmột\\r\\nhai")
+    out = denoise(raw)
+    assert len(out) == len(raw)
+    lines = [l.strip() for l in out.splitlines() if l.strip()]
+    assert lines == ["THỦ TƯỚNG CHÍNH PHỦ", "Số: 844/QĐ-TTg", "NGHỊ ĐỊNH", "Điều 1. Cơ quan: Bộ Y tế", "một", "hai"]

@@ -17,7 +17,7 @@ def test_xlsx_reads_back_with_title_header_and_every_task(engine, tmp_path):
     assert [c.value for c in ws[3]] == export.COLUMNS
     rows = list(ws.iter_rows(min_row=4, values_only=True))
     assert len(rows) == len(table["tasks"]) == 23
-    r14 = next(r for r in rows if r[6].endswith("III.2.(14)"))
+    r14 = next(r for r in rows if r[6].startswith("mục III.2.(14) "))
     assert r14[2] == "Sở Nội vụ" and r14[4] == "Hoàn thành trong tháng 12 năm 2023"
     assert r14[1].startswith("Hoàn thành việc xây dựng Đề án Tổ chức chính quyền đô thị")
     assert ws["B4"].alignment.wrap_text and ws.column_dimensions["B"].width == 60 and ws["A3"].font.bold

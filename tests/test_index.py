@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from index.build import build_index
-from index.manifest import IndexMismatchError
-from index.store import current_dir, load
+from index.files_backend import FilesBackend
+from index.manifest import IndexMismatchError, problems
+from index.store import current_dir
 from ingest.pipeline import ingest_corpus, load_docs
 from policyqa.build import build_all
 from policyqa.config import Settings
@@ -31,20 +32,38 @@ def test_index_on_disk_has_manifest_and_all_parts(settings, docs):
     assert man["corpus"]["clauses"] == sum(len(x["clauses"]) for x in docs.values()) > 100
     assert set(man["corpus"]["documents"]) == set(docs)
     assert man["params"]["faiss_kind"] == "flat" and man["params"]["tokenizer"] == "syllable+bigram"
-    for part in ("clauses.jsonl", "embeddings.npy", "faiss.index", "bm25", "bm25_folded", "restore.json"):
+    for part in ("docs.jsonl", "clauses.arrow", "embeddings.npy", "bm25", "bm25_folded", "restore.json"):
         assert (d / part).exists()
+    assert not (d / "faiss.index").exists()  # exact search reads the embeddings themselves: no second copy
+    # every published file has its size and checksum in the manifest
+    assert {f for f in man["files"]} == {p.relative_to(d).as_posix() for p in d.rglob("*")
+                                         if p.is_file() and p.name != "manifest.json"}
+    assert all(len(v["sha256"]) == 64 and v["size"] > 0 for v in man["files"].values())
 
 
 def test_index_from_another_model_or_corpus_is_refused(settings, embedder):
-    docs = load_docs(settings.docs_path)
+    from policyqa.engine import Engine
+
+    class Other:
+        name, dim, fingerprint = "other", 384, "0" * 64
+
     with pytest.raises(IndexMismatchError, match="current model"):
-        load(settings.index_dir, model_fp="0" * 64, docs=docs)
+        Engine.load(settings, embedder=Other())
+    man = FilesBackend.open(settings.index_dir).manifest()
+    docs = load_docs(settings.docs_path)
+    assert problems(man, embedder.fingerprint, docs) == []
     changed = [dict(d) for d in docs]
     changed[0] = {**changed[0], "sha256": "f" * 64}
-    with pytest.raises(IndexMismatchError, match="changed since indexing"):
-        load(settings.index_dir, model_fp=embedder.fingerprint, docs=changed)
-    with pytest.raises(IndexMismatchError, match="not indexed"):
-        load(settings.index_dir, model_fp=embedder.fingerprint, docs=docs + [{**docs[0], "doc_id": "new_doc"}])
+    assert any("changed since indexing" in p for p in problems(man, embedder.fingerprint, changed))
+    assert any("not indexed" in p for p in problems(man, embedder.fingerprint, docs + [{**docs[0], "doc_id": "new"}]))
+
+
+def test_published_documents_round_trip_exactly(settings, home):
+    """Documents and clauses read back from the columnar generation equal what ingestion produced."""
+    published = load_docs(settings.docs_path)
+    fresh, _ = ingest_corpus(home / "corpus", home / "tmp-docs.jsonl", root=home)
+    (home / "tmp-docs.jsonl").unlink()
+    assert published == fresh
 
 
 def test_incremental_build_and_failed_build_keeps_old_index(tmp_path, model_dir, embedder, home):
@@ -70,7 +89,7 @@ def test_incremental_build_and_failed_build_keeps_old_index(tmp_path, model_dir,
             raise RuntimeError("model crashed mid-build")
 
     p.write_text(p.read_text(encoding="utf-8") + " Thêm một câu.\n", encoding="utf-8")
-    docs, _ = ingest_corpus(s.corpus_dir, s.docs_path, root=h)
+    docs, _ = ingest_corpus(s.corpus_dir, tmp_path / "docs.jsonl", root=h)
     with pytest.raises(RuntimeError, match="crashed"):
         build_index(docs, Broken(), s.index_dir)
     assert current_dir(s.index_dir) == before

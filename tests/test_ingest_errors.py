@@ -124,3 +124,80 @@ def test_corpus_with_bad_files_processes_the_rest_and_keeps_good_versions(tmp_pa
     assert DOCS["haiphong"] in {d["doc_id"] for d in docs2}
     assert len(rep2.reused) == 5 and not rep2.processed
     assert len(load_docs(out)) == 6
+
+
+# ---- issue 14, case 10: encodings, NUL bytes, huge lines, too many clauses --------------------------------------
+
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_detected_and_decoded(tmp_path, enc):
+    p = tmp_path / "u16.txt"
+    p.write_bytes(SNIPPET.encode(enc))  # Notepad's "Unicode" without the byte-order mark
+    raw = read_document(p)
+    assert raw.text == SNIPPET
+    assert "no byte-order mark" in raw.warnings[0] and enc.upper() in raw.warnings[0]
+
+
+def test_nul_bytes_anywhere_are_binary(tmp_path):
+    p = tmp_path / "late_nul.txt"
+    p.write_bytes(SNIPPET.encode() * 400 + b"\x00\x00garbage")  # past the first 8 KB
+    assert p.stat().st_size > 8192
+    with pytest.raises(IngestError, match="binary file") as e:
+        read_document(p)
+    assert e.value.code == "binary" and str(len(SNIPPET.encode()) * 400) in str(e.value)
+
+
+def test_mojibake_is_refused_with_an_example(tmp_path):
+    p = tmp_path / "garbled.txt"
+    # UTF-8 read as Windows-1252 and saved again as UTF-8: "Kế hoạch" → "Káº¿ hoáº¡ch"
+    p.write_text(SNIPPET.encode("utf-8").decode("cp1252", errors="replace"), encoding="utf-8")
+    with pytest.raises(IngestError, match="mojibake") as e:
+        read_document(p)
+    assert e.value.code == "mojibake" and "'Káº¾' → 'KẾ'" in str(e.value)
+
+
+def test_real_documents_are_not_taken_for_mojibake():
+    for p in sorted(CORPUS.glob("*.txt")):
+        assert read_document(p).text  # no IngestError, no warning
+        assert not read_document(p).warnings
+
+
+def test_long_line_is_split_into_bounded_parts():
+    from ingest import limits
+
+    line = ("Ủy ban nhân dân các huyện rà soát, sắp xếp các đơn vị sự nghiệp công lập theo quy định. " * 60000)
+    assert len(line) > 5_000_000
+    parts = limits.split_text(line)
+    assert all(len(p) <= limits.MAX_CLAUSE_CHARS for p in parts)
+    assert "".join(parts).replace(" ", "") == line.replace(" ", "")  # nothing lost
+    assert all(p.endswith(".") for p in parts)  # cut at sentence ends
+    assert limits.split_text("x" * 9000) == ["x" * 4000, "x" * 4000, "x" * 1000]  # no space at all: hard cuts
+
+
+def test_single_line_file_becomes_bounded_clauses(tmp_path, monkeypatch):
+    from ingest import limits
+    from ingest.pipeline import ingest_file
+
+    monkeypatch.setattr(limits, "MAX_CLAUSE_CHARS", 400)  # the 4,000 limit on a file 10x smaller: same code path
+    p = tmp_path / "one_line.txt"
+    sentence = "Các sở, ngành rà soát định mức kinh tế - kỹ thuật của dịch vụ sự nghiệp công. "
+    p.write_text(sentence * 60, encoding="utf-8")
+    doc = ingest_file(p, "one_line", "one_line.txt", None)
+    texts = [c["text"] for c in doc["clauses"]]
+    assert len(texts) >= 12 and all(len(t) <= 400 for t in texts)
+    assert [c["path"] for c in doc["clauses"]][:3] == ["0", "0.p2", "0.p3"]
+    assert len({c["clause_id"] for c in doc["clauses"]}) == len(texts)
+    assert any("split into parts" in w for w in doc["warnings"])
+
+
+def test_too_many_clauses_is_refused_with_the_limit(tmp_path, monkeypatch):
+    from ingest import limits
+
+    monkeypatch.setattr(limits, "MAX_CLAUSES", 50)
+    p = tmp_path / "dump.txt"
+    p.write_text("KẾ HOẠCH\n\n" + "".join(f"{i}. Nhiệm vụ số {i} của các sở, ngành.\n\n" for i in range(1, 80)),
+                 encoding="utf-8")
+    from ingest.pipeline import ingest_file
+
+    with pytest.raises(IngestError, match="more than the limit of 50 per document") as e:
+        ingest_file(p, "dump", "dump.txt", None)
+    assert e.value.code == "too_many_clauses" and "79 clauses" in str(e.value)

@@ -48,3 +48,17 @@ def test_header_extraction_for_documents_not_in_metadata_file(tmp_path):
     shutil.copy(CORPUS / f"{DOCS['haiphong']}.txt", corpus / "hp_copy.txt")
     docs, _ = ingest_corpus(corpus, tmp_path / "docs.jsonl")
     assert docs[0]["meta"]["metadata_source"] == "header" and docs[0]["meta"]["number"] == "12/KH-UBND"
+
+
+def test_docs_gain_header_fields_without_changing_curated_ones(docs):
+    from ingest.metadata import NEW_FIELDS
+
+    for key in DOCS:
+        meta = docs[DOCS[key]]["meta"]
+        assert all(k in meta for k in NEW_FIELDS)
+    hp = docs[DOCS["haiphong"]]["meta"]
+    assert hp["place"] == "Hải Phòng" and hp["signer_title"] == "TM. ỦY BAN NHÂN DÂN, CHỦ TỊCH"
+    assert {"relation": "based_on", "type": "Nghị quyết", "number": "99/NQ-CP", "date": "2023-07-10",
+            "issuer": "Chính phủ"}.items() <= next(r for r in hp["references"] if r["number"] == "99/NQ-CP").items()
+    assert "Như trên" not in hp["recipients"] and hp["recipients"][0] == "VPCP, Bộ Nội vụ"
+    assert docs[DOCS["kontum"]]["meta"]["signer_title"] == "T/M BAN THƯỜNG VỤ, PHÓ BÍ THƯ"

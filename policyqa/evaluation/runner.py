@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from index.build import DEFAULT_PARAMS, assemble
-from index.embedder import SentenceTransformerEmbedder
+from index.embedder import make_embedder
 
 from ..config import Settings
 from ..engine import Engine
@@ -159,10 +159,10 @@ def run_corpus(settings: Settings, engine: Engine, folder: str | None, modes: li
 
 def external_engine(settings: Settings, ds: dataset.Dataset, embedder=None) -> Engine:
     """An in-memory index over an external corpus; embeddings cached under data/cache/."""
-    embedder = embedder or SentenceTransformerEmbedder(settings.model_dir)
+    embedder = embedder or make_embedder(settings.model_dir, settings.embedding)
     texts = [d["text"] for d in ds.corpus]
     h = hashlib.sha256("\x1e".join(d["id"] + "\x1f" + d["text"] for d in ds.corpus).encode()).hexdigest()[:16]
-    cache = settings.data_dir / "cache" / f"{ds.name}-{embedder.fingerprint[:12]}-{h}.npy"
+    cache = settings.data_dir / "cache" / f"{ds.name}-{embedder.fingerprint[:12]}-{embedder.embedding_path}-{h}.npy"
     if cache.exists():
         emb = np.load(cache)
     else:
@@ -185,7 +185,7 @@ def external_engine(settings: Settings, ds: dataset.Dataset, embedder=None) -> E
     rows = [{"clause_id": d["id"], "doc_id": d["id"], "text": d["text"], "search_text": d["text"], "path": "",
              "segmented": None} for d in ds.corpus]
     man = {"params": dict(DEFAULT_PARAMS), "model": {"fingerprint": embedder.fingerprint}}
-    return Engine(settings, assemble(rows, emb, man), [], embedder)
+    return Engine(settings, assemble(rows, emb, man), embedder)
 
 
 def run_external(settings: Settings, ds: dataset.Dataset, modes: list[str], out: str | None,

