@@ -91,7 +91,7 @@ def test_every_task_an_agency_leads_grouped_by_document(engine):
     for p in ("III.2.(2)", "III.2.(3)", "III.2.(4)", "III.2.(6)", "III.2.(10)", "III.2.(11)", "III.2.(12)",
               "III.2.(13)", "III.2.(14)", "IV.2"):
         assert ("004", p) in got
-    assert {d for d, _ in got} == {"004"} and all(a["citation"].startswith("12/KH-UBND") for a in res.answers)
+    assert {d for d, _ in got} == {"004"} and all("12/KH-UBND" in a["citation"] for a in res.answers)
     # coordinating only: not the tasks it leads
     co = ask(engine, "Sở Nội vụ phối hợp trong những nhiệm vụ nào?")
     assert sections(co) == [("004", "III.2.(1)")] and co.answers[0]["role"] == "coordinating"
