@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import threading
 import time
-from pathlib import Path
 
 from policyqa.config import Settings
 
@@ -141,7 +140,7 @@ class EngineHolder:
 
     def generation(self) -> str | None:
         eng = self._engine
-        return Path(eng.index.path).name if eng is not None else None
+        return eng.backend.generation() if eng is not None else None
 
 
 class EngineUnavailable(RuntimeError):

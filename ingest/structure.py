@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import layout, parts, quotes, tables, tasks
 from .header import DOC_TYPES, split_footer, split_header  # noqa: F401  (DOC_TYPES re-exported)
-from .lines import Line, logical_lines
+from .lines import RECIPIENTS_RE, Line, logical_lines
 
 TRUNCATION_RE = re.compile(r"^\[\s*(\.\.\.|…)\s*\]$")
 # Units numbered across the whole document (or attached part): their path does not repeat their parents'.
@@ -299,6 +299,11 @@ def _body_and_footer(lines: list[Line]) -> tuple[list[Line], list[str], list[str
     drop it), the signature block still closes the text."""
     cut = next((i for i, l in enumerate(lines) if i > 0 and l.marker and l.marker[0] in ("appendix", "form")),
                len(lines))
+    # a compilation (codified law) goes on with the next document's articles after a signature
+    rec = next((i for i, l in enumerate(lines) if RECIPIENTS_RE.match(l.text)), None)
+    if rec is not None:
+        cut = min(cut, next((i for i in range(rec + 1, len(lines)) if lines[i].marker
+                             and lines[i].marker[0] in ("article", "chapter", "part")), cut))
     body, recipients, signature = split_footer(lines[:cut])
     if not recipients and not signature:
         s = parts.trailing_signature(body)

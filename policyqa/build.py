@@ -114,9 +114,7 @@ def _build_database(settings, force, ingest_progress, embed_progress, embedder, 
     if not docs:
         report.reasons.append("no documents could be ingested; the database is left as it was")
         return report
-    if embedder is None:
-        ensure_model(settings)
-        embedder = make_embedder(settings.model_dir, settings.embedding)
+    # embedder None: build_database loads it once connected, so a wrong URL fails before the model loads
     return build_database(report, docs, database_url, settings, embedder, force, embed_progress)
 
 

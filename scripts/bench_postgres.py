@@ -72,7 +72,28 @@ def real_clauses(model_dir: Path):
     embedder = SentenceTransformerEmbedder(model_dir)
     build_index(docs, embedder, tmp / "index")
     idx = load(tmp / "index")
-    return docs, idx.clauses, idx.embeddings, embedder
+    return docs, idx, embedder
+
+
+def halfvec_quality(docs, idx, embedder) -> dict:
+    """MRR@10 / Recall@5 on the labelled set (eval/) with the clause vectors as stored (float32) and rounded to
+    half precision (what a halfvec column would hold): is halfvec storage good enough?"""
+    from index import dense
+    from policyqa.config import Settings
+    from policyqa.engine import Engine
+    from policyqa.evaluation import dataset
+    from policyqa.evaluation.runner import evaluate_retrieval
+
+    out = {}
+    for name, emb in (("float32", idx.embeddings), ("halfvec (float16)", idx.embeddings.astype(np.float16)
+                                                     .astype(np.float32))):
+        idx.embeddings, idx.faiss = emb, dense.build(emb, "flat")
+        eng = Engine(Settings.from_env(home=ROOT), idx, docs, embedder)
+        ds = dataset.load_project(ROOT / "eval", idx.clauses)
+        rep = evaluate_retrieval(eng, ds, ["dense", "hybrid"])
+        out[name] = {m: {k: round(v, 4) for k, v in rep.metrics[m].items() if k in ("mrr@10", "recall@5")}
+                     for m in rep.metrics}
+    return out
 
 
 def synthetic_docs(template: dict, rows0, emb0, n: int, seed: int = 0, batch_docs: int = BATCH_DOCS):
@@ -222,6 +243,7 @@ def main() -> None:
     ap.add_argument("--model", default=str(ROOT / "models" / "me5-small"))
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--json", dest="json_out")
+    ap.add_argument("--halfvec-only", action="store_true", help="only the halfvec quality check on eval/")
     a = ap.parse_args()
 
     from index.postgres import PostgresBackend
@@ -232,7 +254,13 @@ def main() -> None:
     out: dict = {"clauses": a.clauses, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                  "command": "python " + " ".join(sys.argv), "machine": {"cpus": os.cpu_count()}}
     t = time.perf_counter()
-    docs, rows0, emb0, embedder = real_clauses(Path(a.model))
+    docs, idx0, embedder = real_clauses(Path(a.model))
+    rows0, emb0 = idx0.clauses, idx0.embeddings.copy()
+    out["halfvec_eval"] = halfvec_quality(docs, idx0, embedder)
+    print(json.dumps({"halfvec_eval": out["halfvec_eval"]}, ensure_ascii=False), file=sys.stderr, flush=True)
+    if a.halfvec_only:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return
     out["real_clauses"] = len(rows0)
     out["prepare_real_s"] = round(time.perf_counter() - t, 1)
     qtexts = [json.loads(line)["query"] for line in (ROOT / "eval" / "queries.jsonl").read_text(encoding="utf-8")

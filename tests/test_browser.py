@@ -78,7 +78,7 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
         yield b
         b.close()
 
@@ -90,6 +90,9 @@ def page(browser, server):
     ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
     pg = ctx.new_page()
     pg.set_default_timeout(LONG)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=LONG)  # a rerun that parses or indexes takes seconds on 2 shared cores
     yield pg
     ctx.close()
 
@@ -258,10 +261,14 @@ PAGES = [("search", "/?q=" + quote("định mức kinh tế - kỹ thuật")),
 
 def test_every_page_in_vietnamese_on_desktop_and_phone(page, server):
     url, _ = server
+    browser_ctx = page.context
     found = {}
     for size_name, size in (("", DESKTOP), ("-phone", PHONE)):
-        page.set_viewport_size(size)
         for name, path in PAGES:
+            page.close()  # a fresh tab per page keeps the renderer's memory small
+            page = browser_ctx.new_page()
+            page.set_default_timeout(LONG)
+            page.set_viewport_size(size)
             page.goto(url + path, wait_until="domcontentloaded")
             wait_ready(page)
             text = visible_text(page)

@@ -17,7 +17,7 @@ def health(request: Request):
     if eng is None:
         body = schemas.Health(status="unavailable", error=holder.last_error)
         return JSONResponse(body.model_dump(), status_code=503)
-    man = eng.index.manifest
+    man = eng.manifest
     return {"status": "ok", "generation": holder.generation(), "loaded_at": holder.loaded_at,
             "reloads": holder.reloads, "model": man.get("model", {}), "documents": len(eng.docs),
             "clauses": len(eng.rows), "error": holder.last_error}

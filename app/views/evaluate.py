@@ -90,11 +90,12 @@ def status() -> None:
     rep = job.get("report")
     if rep is None:
         return
-    from policyqa.evaluation.report import LABELS
-
+    labels = {"recall@1": "Tìm thấy trong 1 kết quả đầu", "recall@5": "Tìm thấy trong 5 kết quả đầu",
+              "recall@10": "Tìm thấy trong 10 kết quả đầu", "mrr@10": "Thứ hạng của kết quả đúng",
+              "ndcg@10": "Chất lượng thứ tự", "recall@100": "Tìm thấy trong 100 kết quả đầu"}
     names = {"hybrid": "Kết hợp (mặc định)", "dense": "Theo nghĩa", "bm25": "Theo từ khóa"}
     st.subheader(f"Kết quả lần gần nhất: {rep.n_queries} câu hỏi có nhãn")
-    st.dataframe(pd.DataFrame([{"Cách tìm": names.get(mode, mode), **{LABELS[k]: round(v, 3) for k, v in m.items()}}
+    st.dataframe(pd.DataFrame([{"Cách tìm": names.get(mode, mode), **{labels.get(k, k): round(v, 3) for k, v in m.items()}}
                                for mode, m in rep.metrics.items()]), hide_index=True)
     if rep.answers:
         st.markdown(f"**Độ chính xác câu trả lời:** {rep.answers['accuracy']:.3f} "

@@ -7,6 +7,7 @@ reader sees a document with all its clauses, vectors and tasks, or not at all.""
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from contextlib import contextmanager
 from typing import Iterable, Sequence
@@ -41,6 +42,19 @@ class PostgresBackend:
     def __init__(self, pool, url: str):
         self.pool = pool
         self.url = url
+        self._cache: dict[str, tuple[str, object]] = {}  # name -> (generation, value): per-query reads stay cheap
+        self._cache_lock = threading.Lock()
+
+    def _per_generation(self, name: str, compute):
+        """`compute()` once per published generation (the manifest and the restorer are read on every query)."""
+        gen = self.generation()
+        hit = self._cache.get(name)
+        if hit and hit[0] == gen:
+            return hit[1]
+        with self._cache_lock:
+            value = compute()
+            self._cache[name] = (gen, value)
+        return value
 
     # --- lifecycle -------------------------------------------------------------------------------------------
     @classmethod
@@ -87,6 +101,9 @@ class PostgresBackend:
         return str(self._one("SELECT generation FROM state")[0])
 
     def manifest(self) -> dict:
+        return self._per_generation("manifest", self._manifest)
+
+    def _manifest(self) -> dict:
         with self._read() as conn:
             gen, man = conn.execute("SELECT generation, manifest FROM state").fetchone()
             docs = dict(conn.execute("SELECT doc_id, sha256 FROM documents ORDER BY doc_id").fetchall())
@@ -95,6 +112,25 @@ class PostgresBackend:
 
     def documents(self) -> dict[str, dict]:
         return dict(self._all("SELECT doc_id, record FROM documents ORDER BY doc_id"))
+
+    def clause_ids(self) -> list[str]:
+        """Every clause id: documents by doc_id, each document's clauses in reading order."""
+        return [r[0] for r in self._all("SELECT clause_id FROM clauses ORDER BY doc_id, ord")]
+
+    def vectors(self, clause_ids: Sequence[str] | None = None) -> np.ndarray:
+        """Stored embeddings of the given clauses, in that order (all, in clause_ids() order, when None)."""
+        if clause_ids is None:
+            rows = self._all("SELECT clause_id, embedding FROM clauses ORDER BY doc_id, ord")
+            clause_ids = [c for c, _ in rows]
+        else:
+            clause_ids = list(clause_ids)
+            rows = self._all("SELECT clause_id, embedding FROM clauses WHERE clause_id = ANY(%s)", (clause_ids,))
+        got = {c: _array(v) for c, v in rows}
+        missing = [c for c in clause_ids if c not in got]
+        if missing:
+            raise KeyError(f"clauses not in the database: {', '.join(missing[:5])}")
+        dim = len(next(iter(got.values()))) if got else 0
+        return np.stack([got[c] for c in clause_ids]) if clause_ids else np.zeros((0, dim), dtype=np.float32)
 
     def clause(self, clause_id: str) -> dict | None:
         row = self._one("SELECT record FROM clauses WHERE clause_id = %s", (clause_id,))
@@ -121,14 +157,20 @@ class PostgresBackend:
                                                            (list(doc_ids),) if doc_ids else ())]
 
     def term_stats(self, folded: bool) -> tuple[dict[str, int], int]:
+        """(document frequency per syllable, number of clauses), as the files backend counts them."""
         with self._read() as conn:
             n = conn.execute("SELECT n FROM corpus_stats").fetchone()[0]
-            df = dict(conn.execute("SELECT token, df FROM terms WHERE folded = %s AND df > 0", (folded,)).fetchall())
+            # syllables only (no bigram "a_b", no "" of empty clauses): the units answer support weighs
+            df = dict(conn.execute("SELECT token, df FROM terms WHERE folded = %s AND df > 0 AND token <> '' "
+                                   "AND strpos(token, '_') = 0", (folded,)).fetchall())
         return df, int(n)
 
     def restorer(self):
         """The diacritic restorer (index.restore) from the corpus's syllable and bigram counts, as the files
         backend builds it from the clause texts."""
+        return self._per_generation("restorer", self._restorer)
+
+    def _restorer(self):
         from collections import defaultdict
 
         from ingest.clean import fold
@@ -407,7 +449,7 @@ class PostgresBackend:
 
     def stored_vectors(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """text_key -> vector of the given documents' clauses (reused when a re-parsed clause keeps its text)."""
-        return {k: np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v, dtype=np.float32) for k, v in
+        return {k: _array(v) for k, v in
                 self._all("SELECT text_key, embedding FROM clauses WHERE doc_id = ANY(%s)", (list(doc_ids),))}
 
 
@@ -422,6 +464,11 @@ def _model_changed(old: dict, new: dict) -> bool:
             embedding_class(embedding_path(old))) != \
         (n.get("fingerprint"), n.get("dim"), np_.get("tokenizer"), np_.get("tokenizer_version"),
          embedding_class(embedding_path(new)))
+
+
+def _array(v) -> np.ndarray:
+    """A pgvector value as float32 numpy."""
+    return np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v, dtype=np.float32)
 
 
 def _jsonb(obj):
