@@ -56,6 +56,9 @@ eval: build
 alqac: build
 	HF_HUB_OFFLINE=1 $(BIN)/policyqa eval --alqac ../shared/benchmarks/alqac
 
+benchmark-postgres: deps model   # PostgreSQL backend at 10^5 synthetic clauses (a local server it starts)
+	HF_HUB_OFFLINE=1 nice -n 10 $(BIN)/python scripts/bench_postgres.py
+
 benchmark: build
 	HF_HUB_OFFLINE=1 nice -n 10 $(BIN)/python scripts/benchmark.py --json eval/reports/benchmark.json
 

@@ -95,7 +95,7 @@ def split(value: str | None, province: str | None = None) -> list[dict]:
 _HEAD_RE = re.compile(r"(?<!\w)(?:" + _HEAD_ALT + r")(?!\w)")
 # Words that end an agency's name in a question ("Sở Y tế phải làm gì", "Sở Nội vụ có nhiệm vụ gì").
 _NAME_END = set("""phải có được chủ phối là theo của trong những gì nào làm thực tham giao cần đã sẽ với về tại ở
-    cùng đối khi bao nhiệm trách lo đảm hoàn ra tổng đôn hướng triển xây rà thì mà ai đâu""".split())
+    cùng đối khi bao nhiệm trách lo đảm hoàn ra tổng đôn hướng triển rà thì mà ai đâu""".split())
 def find(text: str, known: set[str] | None = None) -> list[dict]:
     """Agencies named in free text ("Sở Nội vụ Hải Phòng phải làm gì?"): a head word followed by
     capitalised words. With `known` (keys of agencies in the corpus), the longest known key wins, so

@@ -16,6 +16,7 @@ from ingest.segment import strip_marker
 
 from . import citation
 from .engine import Engine
+from .query import analyse
 from .search import doc_ids_matching
 
 # When does a document "state the task"? Measured on eval/compare.jsonl (14 tasks x 5 documents,
@@ -133,7 +134,8 @@ def compare(engine: Engine, query: str, docs: str | None = None, threshold: floa
         thr = CLAUSE_COVERAGE_MIN if threshold is None else threshold
         wanted = [d for d in wanted if d != engine.rows[ref_row]["doc_id"]] + [engine.rows[ref_row]["doc_id"]]
     else:
-        qv = engine.embedder.encode_queries([normalize(query)])[0]
+        q = analyse(query)  # read once: its content words are reused for every clause's coverage
+        qv = engine.embedder.encode_queries([q.text])[0]
         thr = QUERY_THRESHOLD if threshold is None else threshold
     sims = engine.index.embeddings @ qv
     rows = []
@@ -152,7 +154,7 @@ def compare(engine: Engine, query: str, docs: str | None = None, threshold: floa
         else:
             # Cosine alone cannot tell "same task" from "same genre" (every clause of these plans is
             # about public service units), so a worded query also needs its content words in the clause.
-            covs = {i: engine.coverage(query, engine.rows[i]["search_text"]) for i in idx}
+            covs = {i: engine.coverage(q, engine.rows[i]["search_text"]) for i in idx}
             best = max(idx, key=lambda i: sims[i] + COVERAGE_WEIGHT * covs[i])
             cov = covs[best]
             ok = (sims[best] >= thr and cov >= COVERAGE_MIN) or sims[best] >= max(thr, SURE_THRESHOLD)

@@ -150,15 +150,21 @@ class Engine:
         return SimpleNamespace(manifest=self.manifest, embeddings=self.embeddings, restorer=self.restorer)
 
     # ----------------------------------------------------------------------------------------------------------
-    def coverage(self, question: str, text: str, drop: tuple[str, ...] = ()) -> float:
-        """IDF-weighted share of the question's content words found in `text` (see overlap.Coverage)."""
+    def coverage(self, question, text: str, drop: tuple[str, ...] = ()) -> float:
+        """IDF-weighted share of the question's content words found in `text` (see overlap.Coverage).
+        `question`: a string, or an analysed policyqa.query.Query (its content words are reused)."""
+        if not isinstance(question, str):
+            return self.coverage_units(question.content, not question.accented, text)
         folded = not has_diacritics(question)
+        return self.coverage_units(content_units(question, folded, drop), folded, text)
+
+    def coverage_units(self, units: list, folded: bool, text: str) -> float:
         if self._coverage_by_fold is None:
             with self._lock:
                 if self._coverage_by_fold is None:
                     texts = [r["search_text"] for r in self.rows]
                     self._coverage_by_fold = {f: Coverage(texts, folded=f) for f in (False, True)}
-        return self._coverage_by_fold[folded](content_units(question, folded, drop), text)
+        return self._coverage_by_fold[folded](units, text)
 
     def provinces_in(self, text: str) -> list[str]:
         """Provinces of the corpus that `text` names ("ở Hải Phòng", "hai phong")."""

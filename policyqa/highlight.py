@@ -20,7 +20,8 @@ def query_terms(query: str) -> set[str]:
 def spans(query: str, text: str) -> list[tuple[int, int]]:
     """Character spans of `text` that match the query: runs of words that are adjacent in the query
     too ("định mức kinh tế"), so a lone common syllable ("định" in "quy định") is not marked.
-    A one-word query marks that word wherever it occurs."""
+    A one-word query marks that word wherever it occurs. `query`: a string or an analysed Query."""
+    query = getattr(query, "text", query)
     q = [fold(w) for w in _WORD.findall(query)]
     terms = query_terms(query)
     pairs = {(a, b) for a, b in zip(q, q[1:]) if a in terms or b in terms}

@@ -119,9 +119,10 @@ def rank(engine: Engine, query: str, mode: str = "hybrid", flt: ClauseFilter | N
     return [(c, fused[c], {"bm25": bs[c], "dense": ds[c]}) for c in order]
 
 
-def hit(engine: Engine, row: str, rank_no: int, score: float, scores: dict, query: str) -> dict:
-    """`row`: the clause id (a position in engine.rows is accepted too)."""
+def hit(engine: Engine, row: str, rank_no: int, score: float, scores: dict, query) -> dict:
+    """`row`: the clause id (a position in engine.rows is accepted too); `query`: a string or a Query."""
     r = engine.rows[row]
+    query = query if isinstance(query, str) else query.text
     doc = {k: r["doc"].get(k) for k in ("number", "title", "issuer", "province", "date", "type")}
     return {
         "rank": rank_no,
@@ -174,10 +175,15 @@ class Retrieval:
     ranking_query: str  # the query as ranked (without that province's name)
 
 
-def retrieve(engine: Engine, query: str, mode: str = "hybrid", filters: Filters | None = None, n: int = CANDIDATES,
+def retrieve(engine: Engine, query, mode: str = "hybrid", filters: Filters | None = None, n: int = CANDIDATES,
              province_from_query: bool = True) -> Retrieval:
-    """What search, ask and the evaluation rank with: filters, plus narrowing by a province the query names."""
-    named = engine.provinces_in(query) if province_from_query else []
+    """What search, ask and the evaluation rank with: filters, plus narrowing by a province the query names.
+    `query`: a string, or an analysed policyqa.query.Query (its provinces are not looked up again)."""
+    if not isinstance(query, str):
+        named = list(query.provinces) if province_from_query else []
+        query = query.text
+    else:
+        named = engine.provinces_in(query) if province_from_query else []
     filters, place = narrow_by_named_province(named, filters)
     ranking_query = without_place(query, place) if place else query
     return Retrieval(rank(engine, ranking_query, mode, filter_mask(engine, filters), n), filters, named, place,

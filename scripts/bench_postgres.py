@@ -61,38 +61,38 @@ def lat(fn, items, warm=3):
 
 
 def real_clauses(model_dir: Path):
-    """The bundled corpus ingested and embedded (in a temporary folder): texts and vectors to recombine."""
+    """The bundled corpus ingested, embedded and published as a files index (in a temporary folder): texts and
+    vectors to recombine, and the files backend over them."""
     from index.build import build_index
-    from index.embedder import SentenceTransformerEmbedder
+    from index.embedder import make_embedder
     from index.files_backend import FilesBackend
     from ingest.pipeline import ingest_corpus
 
     tmp = Path(tempfile.mkdtemp(prefix="pq-bench-pg-"))
     docs, _ = ingest_corpus(ROOT / "corpus", tmp / "docs.jsonl", root=ROOT)
-    embedder = SentenceTransformerEmbedder(model_dir)
+    embedder = make_embedder(model_dir)
     build_index(docs, embedder, tmp / "index")
-    idx = FilesBackend.open(tmp / "index")
-    return docs, idx, embedder
+    return docs, FilesBackend.open(tmp / "index"), embedder
 
 
-def halfvec_quality(docs, idx, embedder) -> dict:
+def halfvec_quality(docs, files, embedder) -> dict:
     """MRR@10 / Recall@5 on the labelled set (eval/) with the clause vectors as stored (float32) and rounded to
     half precision (what a halfvec column would hold): is halfvec storage good enough?"""
-    from index import dense
     from policyqa.config import Settings
     from policyqa.engine import Engine
     from policyqa.evaluation import dataset
     from policyqa.evaluation.runner import evaluate_retrieval
 
     out = {}
-    for name, emb in (("float32", idx.embeddings), ("halfvec (float16)", idx.embeddings.astype(np.float16)
-                                                     .astype(np.float32))):
-        idx.embeddings, idx.faiss = emb, dense.build(emb, "flat")
-        eng = Engine(Settings.from_env(home=ROOT), idx, embedder)
-        ds = dataset.load_project(ROOT / "eval", eng.rows)
-        rep = evaluate_retrieval(eng, ds, ["dense", "hybrid"])
+    full = np.asarray(files.vectors(), dtype=np.float32)
+    for name, emb in (("float32", full), ("halfvec (float16)", full.astype(np.float16).astype(np.float32))):
+        files.embeddings = emb
+        files._faiss = None  # exact search over `embeddings` (the bundled corpus is searched exactly anyway)
+        eng = Engine(Settings.from_env(home=ROOT), files, embedder)
+        rep = evaluate_retrieval(eng, dataset.load_project(ROOT / "eval", list(eng.rows)), ["dense", "hybrid"])
         out[name] = {m: {k: round(v, 4) for k, v in rep.metrics[m].items() if k in ("mrr@10", "recall@5")}
                      for m in rep.metrics}
+    files.embeddings = full
     return out
 
 
@@ -254,9 +254,9 @@ def main() -> None:
     out: dict = {"clauses": a.clauses, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                  "command": "python " + " ".join(sys.argv), "machine": {"cpus": os.cpu_count()}}
     t = time.perf_counter()
-    docs, idx0, embedder = real_clauses(Path(a.model))
-    rows0, emb0 = idx0.clauses, idx0.embeddings.copy()
-    out["halfvec_eval"] = halfvec_quality(docs, idx0, embedder)
+    docs, files, embedder = real_clauses(Path(a.model))
+    rows0, emb0 = files.clauses(files.clause_ids()), np.array(files.vectors(), dtype=np.float32)
+    out["halfvec_eval"] = halfvec_quality(docs, files, embedder)
     print(json.dumps({"halfvec_eval": out["halfvec_eval"]}, ensure_ascii=False), file=sys.stderr, flush=True)
     if a.halfvec_only:
         print(json.dumps(out, ensure_ascii=False, indent=1))

@@ -78,3 +78,55 @@ def test_cli_ask_json(home):
     assert out["hits"] and {"rank", "citation", "clause_id"} <= set(out["hits"][0])
     r = CliRunner().invoke(main, ["--home", str(home), "ask", "Ai chủ trì xây dựng sân bay quốc tế?", "--json"])
     assert json.loads(r.stdout)["answers"] == []
+
+
+def sections(res):
+    return [(a["clause_id"].split(":")[0][:3], a["section"]) for a in res.answers]
+
+
+def test_every_task_an_agency_leads_grouped_by_document(engine):
+    res = ask(engine, "Sở Nội vụ Hải Phòng phải làm những việc gì theo Kế hoạch 12/KH-UBND?")
+    assert res.kind == "agency_tasks"
+    got = sections(res)
+    for p in ("III.2.(2)", "III.2.(3)", "III.2.(4)", "III.2.(6)", "III.2.(10)", "III.2.(11)", "III.2.(12)",
+              "III.2.(13)", "III.2.(14)", "IV.2"):
+        assert ("004", p) in got
+    assert {d for d, _ in got} == {"004"} and all("12/KH-UBND" in a["citation"] for a in res.answers)
+    # coordinating only: not the tasks it leads
+    co = ask(engine, "Sở Nội vụ phối hợp trong những nhiệm vụ nào?")
+    assert sections(co) == [("004", "III.2.(1)")] and co.answers[0]["role"] == "coordinating"
+    # a plan that never names Sở Tài chính is not cited
+    assert {d for d, _ in sections(ask(engine, "Sở Tài chính phải làm gì?"))} == {"000", "004"}
+    assert sections(ask(engine, "Phòng Tài chính - Kế hoạch của huyện có những nhiệm vụ gì?")) == [
+        ("003", "II.3"), ("003", "II.5"), ("003", "II.7")]
+
+
+def test_questions_about_documents(engine):
+    assert ask(engine, "Ai ký Kế hoạch 12/KH-UBND?").answers[0]["text"] == "Người ký: Nguyễn Văn Tùng"
+    assert ask(engine, "103/KH-UBND ban hành ngày nào?").answers[0]["text"] == "Ngày ban hành: 10/05/2024"
+    impl = ask(engine, "Văn bản nào triển khai Kết luận 50?")
+    assert sections(impl)[0][0] == "004" and len(impl.answers) == 1
+    assert {d for d, _ in sections(ask(engine, "Những văn bản nào thực hiện Kết luận 62-KL/TW?"))} == {
+        "000", "001", "002", "003"}
+    for q in ("Ai ký Kế hoạch 99/KH-UBND?", "Kế hoạch của Kon Tum ban hành ngày nào?"):
+        r = ask(engine, q)
+        assert r.answers == [] and r.message.startswith("Không tìm thấy")
+
+
+def test_questions_across_documents(engine):
+    due = ask(engine, "Những kế hoạch nào có nhiệm vụ phải hoàn thành trong tháng 02/2024?")
+    assert sections(due) == [("001", "II.1-1"), ("004", "III.2.(11)")]
+    t = ask(engine, "Tỉnh nào đặt mục tiêu 20% đơn vị tự chủ tài chính?")
+    assert [a["clause_id"][:3] for a in t.answers] == ["000"]  # not Hải Phòng's 10%
+    b = ask(engine, "Lạng Sơn giảm bao nhiêu % chi trực tiếp từ ngân sách cho đơn vị sự nghiệp so với giai đoạn 2016 - 2020?")
+    assert b.answers[0]["text"].startswith("10% (năm 2025)")
+
+
+def test_wider_wording_and_paraphrase(engine):
+    r = ask(engine, "Sắp xếp đơn vị hành chính cấp huyện, cấp xã ở Hải Phòng thực hiện trong giai đoạn nào?")
+    assert r.kind == "timeframe" and r.answers[0]["text"] == "Từ năm 2023 đến năm 2030"
+    r = ask(engine, "Phòng nào tham mưu xây dựng định mức kinh tế - kỹ thuật?")
+    assert r.kind == "lead" and by_doc(r)[DOCS["quangngai"]]["text"] == "Phòng Tài chính - Kế hoạch"
+    r = ask(engine, "Cơ quan nào lo việc cổ phần hóa các đơn vị sự nghiệp công lập ở Hải Phòng?")
+    assert r.answers[0]["text"] == "Sở Kế hoạch và Đầu tư"
+    assert ask(engine, "Mục tiêu của kế hoạch 12/KH-UBND là gì?").kind == "purpose"

@@ -66,6 +66,33 @@ def test_quality_gate_on_bundled_set(settings, engine, tmp_path):
     assert hy["mrr@10"] >= floors["hybrid"]["mrr@10"], rep.to_text()
     assert rep.answers["accuracy"] >= floors["answers"]["accuracy"], rep.to_text()
     assert rep.compare["accuracy"] >= floors["compare"]["accuracy"], rep.to_text()
+    for split, fl in floors["answers_by_split"].items():
+        if split.startswith("_"):
+            continue
+        sp = rep.answers["splits"][split]
+        assert sp["total"] >= 70 and sp["accuracy"] >= fl["accuracy"], rep.to_text()
+        assert sp["kind_accuracy"] >= fl["kind_accuracy"], rep.to_text()
+        assert sp["unanswerable_correct"] == sp["unanswerable"] > 5, rep.to_text()  # always "Không tìm thấy"
+        assert sp["invented"] == 0, rep.to_text()
+        assert {"agency_tasks", "document", "due", "purpose", "lead", "coordinating", "timeframe", "target"} <= set(sp["by_kind"])
     for f in ("report.md", "report.json", "metrics.png"):
         assert (tmp_path / "r" / f).stat().st_size > 0
     assert "hybrid vs bm25" in (tmp_path / "r" / "report.md").read_text()
+
+
+def test_answer_judge_checks_sections_exclusivity_and_invented_figures():
+    from policyqa.ask import AskResult
+    from policyqa.evaluation import answers
+
+    a = {"clause_id": "004_x:III.2.(8)", "section": "III.2.(8)", "text": "Sở Kế hoạch và Đầu tư", "short": "HP",
+         "clause_text": "Cơ quan thực hiện: Sở Kế hoạch và Đầu tư chủ trì", "doc": {}}
+    q = {"id": "t", "query": "?", "answer_kind": "lead", "exclusive": True,
+         "expected_answers": [{"doc": "004", "section": "III.2.(8)"}]}
+    assert answers.judge(q, AskResult("?", "lead", [a], []))["correct"]
+    other = {**a, "clause_id": "000_y:II.1", "section": "II.1"}
+    assert not answers.judge(q, AskResult("?", "lead", [a, other], []))["correct"]  # exclusive: no other document
+    made_up = {**a, "text": "Hoàn thành trong tháng 12 năm 2027"}
+    j = answers.judge({**q, "exclusive": False}, AskResult("?", "lead", [a, made_up], []))
+    assert not j["correct"] and j["invented"] == 1 and "2027" in j["why"]
+    u = answers.judge({"id": "u", "query": "?", "unanswerable": True}, AskResult("?", "lead", [], []))
+    assert u["correct"] and u["unanswerable"]

@@ -146,6 +146,17 @@ def test_nul_bytes_anywhere_are_binary(tmp_path):
     assert e.value.code == "binary" and str(len(SNIPPET.encode()) * 400) in str(e.value)
 
 
+def test_lone_nul_glyphs_of_a_pdf_export_are_read_with_a_warning(tmp_path):
+    # as in the gazette's TT 03/2024/TT-BKHĐT: "vai trò: \n\x00 Nhà đầu tư …" (a bullet glyph lost by the export)
+    p = tmp_path / "tt.txt"
+    p.write_bytes(SNIPPET.encode() * 20 + "vai trò:\n\x00 Nhà đầu tư\n\x00 Thành viên\n".encode())
+    raw = read_document(p)
+    assert raw.text.count("\x00") == 2 and "lone NUL" in raw.warnings[-1]
+    from ingest.noise import repair
+
+    assert "\x00" not in repair(raw.text)
+
+
 def test_mojibake_is_refused_with_an_example(tmp_path):
     p = tmp_path / "garbled.txt"
     # UTF-8 read as Windows-1252 and saved again as UTF-8: "Kế hoạch" → "Káº¿ hoáº¡ch"

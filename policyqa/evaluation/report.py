@@ -56,6 +56,11 @@ class Report:
             a = self.answers
             out.append(f"ask: answer accuracy {a['accuracy']:.3f} ({a['correct']}/{a['total']}), "
                        f"question-kind accuracy {a['kind_accuracy']:.3f}")
+            for name, sp in (a.get("splits") or {}).items():
+                out.append(f"ask [{name}]: answers {sp['accuracy']:.3f} ({sp['correct']}/{sp['total']}), kind "
+                           f"{sp['kind_accuracy']:.3f}, unanswerable {sp['unanswerable_correct']}/{sp['unanswerable']} "
+                           f"'Không tìm thấy', invented {sp['invented']}; by kind: "
+                           + ", ".join(f"{k} {v['correct']}/{v['total']}" for k, v in sp["by_kind"].items()))
         if self.compare:
             out.append(f"compare: present/absent decisions correct {self.compare['accuracy']:.3f} "
                        f"({self.compare['correct']}/{self.compare['total']})")
@@ -95,10 +100,18 @@ class Report:
             a = self.answers
             md += ["## Answers (`ask`)", "", f"- answer accuracy: {a['accuracy']:.3f} ({a['correct']}/{a['total']})",
                    f"- question-kind accuracy: {a['kind_accuracy']:.3f}", ""]
+            for name, sp in (a.get("splits") or {}).items():
+                md += [f"### {name} split: answers {sp['accuracy']:.3f} ({sp['correct']}/{sp['total']}), question kind "
+                       f"{sp['kind_accuracy']:.3f}, unanswerable answered \"Không tìm thấy\" {sp['unanswerable_correct']}/"
+                       f"{sp['unanswerable']}, answers with an invented figure or date: {sp['invented']}", "",
+                       "| kind | n | correct | answer accuracy | kind accuracy |", "|---|---:|---:|---:|---:|"]
+                md += [f"| {k} | {v['total']} | {v['correct']} | {v['accuracy']:.3f} | {v['kind_accuracy']:.3f} |"
+                       for k, v in sp["by_kind"].items()]
+                md.append("")
             wrong = [p for p in a["per_query"] if not p["correct"]]
             if wrong:
-                md += ["| id | question | why |", "|---|---|---|"]
-                md += [f"| {p['id']} | {p['query']} | {p['why']} |" for p in wrong]
+                md += ["| id | split | question | why |", "|---|---|---|---|"]
+                md += [f"| {p['id']} | {p.get('split', '')} | {p['query']} | {p['why']} |" for p in wrong]
                 md.append("")
         if self.compare:
             c = self.compare

@@ -71,14 +71,25 @@ def evaluate_retrieval(engine: Engine, ds: dataset.Dataset, modes: list[str], li
 
 
 def evaluate_answers(engine: Engine, queries: dict[str, dict]) -> dict:
+    """Answer accuracy by question kind on the tune and held-out splits (see evaluation.answers)."""
     from ..ask import ask
 
-    judged = [answers.judge(q, ask(engine, q["query"])) for q in queries.values()
+    metas = {did: d["meta"] for did, d in engine.docs.items()}
+    judged = [answers.judge(q, ask(engine, q["query"]), metas) for q in queries.values()
               if q.get("expected_answers") or q.get("unanswerable")]
-    n = len(judged)
-    return {"total": n, "correct": sum(j["correct"] for j in judged),
-            "accuracy": sum(j["correct"] for j in judged) / n if n else 0.0,
-            "kind_accuracy": sum(j["kind_correct"] for j in judged) / n if n else 0.0, "per_query": judged}
+    return answers.summarise(judged)
+
+
+def answer_questions(folder: Path, ds: dataset.Dataset) -> dict[str, dict]:
+    """Questions labelled with answers: those of queries.jsonl plus eval/questions.jsonl (answers only)."""
+    out = {k: v for k, v in ds.queries.items() if v.get("expected_answers") or v.get("unanswerable")}
+    extra = Path(folder) / "questions.jsonl"
+    if extra.exists():
+        for q in dataset._read_jsonl(extra):
+            if q["id"] in out:
+                raise ValueError(f"{extra}: question id {q['id']} is also in queries.jsonl")
+            out[q["id"]] = q
+    return out
 
 
 def evaluate_compare(engine: Engine, path: Path) -> dict | None:
@@ -138,7 +149,8 @@ def run_corpus(settings: Settings, engine: Engine, folder: str | None, modes: li
     folder = Path(folder) if folder else settings.home / "eval"
     ds = dataset.load_project(folder, engine.rows)
     rep = evaluate_retrieval(engine, ds, modes, limit)
-    rep.answers = evaluate_answers(engine, dict(list(ds.queries.items())[:limit] if limit else ds.queries))
+    qs = answer_questions(folder, ds)
+    rep.answers = evaluate_answers(engine, dict(list(qs.items())[:limit]) if limit else qs)
     rep.compare = evaluate_compare(engine, folder / "compare.jsonl") if not limit else None
     rep.align = evaluate_align(engine, folder / "align.jsonl") if not limit else None
     rep.write(Path(out) if out else settings.home / "eval" / "reports" / ds.name)
