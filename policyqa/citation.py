@@ -1,8 +1,8 @@
 """A clause's citation in the convention officials use: the unit, then the document.
 
     điểm a khoản 2 Điều 5 Nghị định 30/2020/NĐ-CP                     (normative: the number names the year)
-    mục II.2.b Kế hoạch 103/KH-UBND ngày 10/05/2024 của Ủy ban nhân dân tỉnh Lạng Sơn
-    mục II.1 Kế hoạch ban hành kèm theo Quyết định 844/QĐ-TTg ngày 13/05/2026 của Thủ tướng Chính phủ
+    mục II.2.b Kế hoạch số 103/KH-UBND ngày 10/05/2024 của UBND tỉnh Lạng Sơn
+    mục II.1 Kế hoạch ban hành kèm theo Quyết định số 844/QĐ-TTg ngày 13/05/2026 của Thủ tướng Chính phủ
     mục I.1 Kế hoạch Triển khai thực hiện …                            (no number: cited by its title)
 
 The unit part ("citation_path") is computed at ingestion from the clause tree (ingest/structure.py); for older
@@ -44,14 +44,14 @@ def unit_from_path(path: str) -> str:
 
 
 def document_ref(doc: dict) -> str:
-    """ "Nghị định 30/2020/NĐ-CP", "Kế hoạch 12/KH-UBND ngày 18/01/2024 của UBND thành phố Hải Phòng"."""
+    """ "Nghị định 30/2020/NĐ-CP", "Kế hoạch số 12/KH-UBND ngày 18/01/2024 của UBND thành phố Hải Phòng"."""
     kind = (doc.get("type") or "").strip()
     kind = kind[:1].upper() + kind[1:].lower() if kind else ""
     number = doc.get("number")
     if number:
-        ref = f"{kind} {number}".strip()
         if _NORMATIVE_NUMBER.search(number):
-            return ref
+            return f"{kind} {number}".strip()
+        ref = f"{kind or 'Văn bản'} số {number}"
     else:
         title = (doc.get("title") or "").strip()
         if title and kind and title.lower().startswith(kind.lower()):
@@ -60,8 +60,9 @@ def document_ref(doc: dict) -> str:
     date = fmt_date(doc.get("date"))
     if date:
         ref += f" ngày {date}"
-    if doc.get("issuer"):
-        ref += f" của {doc['issuer']}"
+    issuer = doc.get("issuer")
+    if issuer and issuer.lower() not in ref.lower():
+        ref += f" của {_issuer_short(issuer)}"
     return ref
 
 
@@ -85,18 +86,5 @@ def _issuer_short(issuer: str) -> str:
 
 
 def official(doc: dict, path: str | None = None, place: str | None = None) -> str:
-    """The citation officials write: "mục III.2.(6) Kế hoạch số 12/KH-UBND ngày 18/01/2024 của UBND thành phố
-    Hải Phòng". `place` is the clause's own wording when the layout gives one ("điểm a khoản 2 Điều 5");
-    otherwise the path is cited as a "mục". A document without a number is cited by its title."""
-    where = place or (section_label(path) if path else "")
-    issuer = doc.get("issuer")
-    if doc.get("number"):
-        name = f"{doc.get('type') or 'Văn bản'} số {doc['number']}"
-    else:
-        name = doc.get("title") or doc.get("type") or "Văn bản"
-    date = fmt_date(doc.get("date"))
-    if date:
-        name += f" ngày {date}"
-    if issuer and issuer.lower() not in name.lower():
-        name += f" của {_issuer_short(issuer)}"
-    return f"{where} {name}".strip()
+    """The citation officials write (the app's "Sao chép trích dẫn"): the same string as `citation`."""
+    return citation(doc, path or "0", place) if path or place else document_ref(doc)

@@ -31,7 +31,7 @@ def test_lead_agencies_in_three_documents_with_citations(engine):
     a = by_doc(res)
     assert a[DOCS["langson"]]["text"] == "các Sở, ban, ngành, UBND cấp huyện"
     assert a[DOCS["langson"]]["section"] == "II.2.b"
-    assert a[DOCS["langson"]]["citation"].endswith("Kế hoạch 103/KH-UBND ngày 10/05/2024 của Ủy ban nhân dân tỉnh Lạng Sơn")
+    assert a[DOCS["langson"]]["citation"].endswith("Kế hoạch số 103/KH-UBND ngày 10/05/2024 của UBND tỉnh Lạng Sơn")
     assert a[DOCS["quangngai"]]["text"] == "Phòng Tài chính - Kế hoạch"
     # Kon Tum: the lead comes from the group-level assignment line closing section II.2
     kt = a[DOCS["kontum"]]

@@ -54,7 +54,7 @@ def test_citation_of_a_point_in_a_law():
 def test_plan_citation_names_number_date_and_issuer():
     doc = {"type": "Kế hoạch", "number": "12/KH-UBND", "date": "2024-01-18",
            "issuer": "UBND thành phố Hải Phòng"}
-    assert citation.citation(doc, "II.2.b") == "mục II.2.b Kế hoạch 12/KH-UBND ngày 18/01/2024 của UBND thành phố Hải Phòng"
+    assert citation.citation(doc, "II.2.b") == "mục II.2.b Kế hoạch số 12/KH-UBND ngày 18/01/2024 của UBND thành phố Hải Phòng"
     untitled = {"type": "Kế hoạch", "title": "Kế hoạch sắp xếp tổ chức bộ máy", "issuer": "Ban Thường vụ Tỉnh ủy"}
     assert citation.citation(untitled, "0") == "phần mở đầu Kế hoạch sắp xếp tổ chức bộ máy của Ban Thường vụ Tỉnh ủy"
 
@@ -81,7 +81,7 @@ def test_decision_with_attached_action_plan_keeps_both_parts():
     assert c["KH:II.1"].citation_path == "mục II.1 Kế hoạch hành động ban hành kèm theo"
     doc = {"type": "Quyết định", "number": "844/QĐ-TTg", "date": "2026-05-13", "issuer": "Thủ tướng Chính phủ"}
     assert citation.citation(doc, "KH:II.1", c["KH:II.1"].citation_path) == (
-        "mục II.1 Kế hoạch hành động ban hành kèm theo Quyết định 844/QĐ-TTg ngày 13/05/2026 của Thủ tướng Chính phủ")
+        "mục II.1 Kế hoạch hành động ban hành kèm theo Quyết định số 844/QĐ-TTg ngày 13/05/2026 của Thủ tướng Chính phủ")
     assert c["KH:PL"].kind == "appendix"  # the plan's own appendix stays in the plan
 
 

@@ -33,7 +33,7 @@ def test_decision_with_article_headings_on_their_own_line():
     assert "Sở Lao động - Thương binh và Xã hội tại Tờ trình số 92/TTr-SLĐTBXH" in c["0"].text
     doc = {"type": "Quyết định", "number": "1528/QĐ-UBND", "date": "2021-04-29", "issuer": "UBND tỉnh Bình Định"}
     assert citation.citation(doc, "D2", c["D2"].citation_path) == \
-        "Điều 2 Quyết định 1528/QĐ-UBND ngày 29/04/2021 của UBND tỉnh Bình Định"
+        "Điều 2 Quyết định số 1528/QĐ-UBND ngày 29/04/2021 của UBND tỉnh Bình Định"
 
 
 def test_decision_from_a_website_with_column_pipes():

@@ -85,7 +85,7 @@ def test_province_named_in_query_narrows_search(engine):
 def test_hits_carry_citation_and_highlights(engine):
     h = search(engine, "định mức kinh tế kỹ thuật Lạng Sơn", k=10).hits
     ls = next(x for x in h if x["clause_id"] == cid("langson", "II.2.b"))
-    assert ls["citation"] == "mục II.2.b Kế hoạch 103/KH-UBND ngày 10/05/2024 của Ủy ban nhân dân tỉnh Lạng Sơn"
+    assert ls["citation"] == "mục II.2.b Kế hoạch số 103/KH-UBND ngày 10/05/2024 của UBND tỉnh Lạng Sơn"
     words = {ls["text"][s:e].lower() for s, e in ls["highlights"]}
     assert any("định mức kinh tế" in w for w in words)
     assert ls["fields"]["lead"] == "các Sở, ban, ngành, UBND cấp huyện"

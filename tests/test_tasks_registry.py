@@ -95,7 +95,7 @@ def test_filters_agency_role_province_and_due_dates(engine):
     feb = query_tasks(engine, due_from="2024-02-01", due_to="2024-02-29")["tasks"]
     assert [(r["doc_id"][:3], r["section"]) for r in feb] == [("001", "II.1-1"), ("004", "III.2.(11)")]
     r = next(x for x in query_tasks(engine, doc="12/KH-UBND")["tasks"] if x["section"] == "III.2.(6)")
-    assert "Kế hoạch 12/KH-UBND ngày 18/01/2024" in r["citation"] and r["task_id"] == f"{DOCS['haiphong']}:III.2.(6)#1"
+    assert "Kế hoạch số 12/KH-UBND ngày 18/01/2024" in r["citation"] and r["task_id"] == f"{DOCS['haiphong']}:III.2.(6)#1"
     assert [(t["value"], t["year"], t["baseline_year"]) for t in r["targets"]] == [(5, "2022-2026", "2021"),
                                                                                    (10, "2022-2026", "2021")]
 
