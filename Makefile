@@ -8,7 +8,7 @@ PORT   ?= 8501
 # torch must be installed before anything that depends on it: the CPU wheel, not ~3 GB of CUDA.
 TORCH  ?= torch==2.13.0
 
-.PHONY: setup deps model chromium antiword build run test eval alqac benchmark clean
+.PHONY: setup deps model chromium antiword build run test eval alqac benchmark benchmark-postgres clean
 
 setup: deps model chromium antiword
 

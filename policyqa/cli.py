@@ -165,7 +165,7 @@ def _valid_date(ctx, param, value):
 _filter_options = [
     click.option("--province", help="Only this province/city (diacritics optional)."),
     click.option("--doc", help="Only this document (id, number or file name)."),
-    click.option("--level", type=click.Choice(["tỉnh", "thành phố", "huyện"]), help="Only this issuing level."),
+    click.option("--level", type=click.Choice(validate.LEVELS), help="Only this issuing level."),
     click.option("--date-from", callback=_valid_date, help="Issued on or after (YYYY-MM-DD)."),
     click.option("--date-to", callback=_valid_date, help="Issued on or before (YYYY-MM-DD)."),
 ]

@@ -10,7 +10,7 @@ import re
 from ingest.clean import fold, normalize
 
 K_MIN, K_MAX = 1, 100  # search/ask retrieve at most 100 candidates per retriever (search.CANDIDATES)
-LEVELS = ("tỉnh", "thành phố", "huyện")
+LEVELS = ("trung ương", "tỉnh", "thành phố", "huyện", "xã")  # as the header reader gives them; "thành phố" as curated
 MODES = ("hybrid", "dense", "bm25")
 MAX_QUERY_CHARS = 2000  # a question is a sentence or two; a pasted clause fits; a whole document does not
 CLAUSE_ID = re.compile(r"^(?P<doc>[^\s:]+):(?P<path>[0-9A-Za-z.()\-]+)$")

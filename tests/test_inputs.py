@@ -97,6 +97,8 @@ def test_validators():
     assert validate.date("2024-5-1", "d") == "2024-05-01" and validate.date("1/5/2024", "d") == "2024-05-01"
     assert validate.date(None, "d") is None
     assert validate.level("Tinh") == "tỉnh"
+    # every level the header reader gives (central laws and decrees, communes) can be filtered on
+    assert validate.level("trung uong") == "trung ương" and validate.level("Xã") == "xã"
     docs = {"001_ab": {"doc_id": "001_ab", "source": "corpus/001_ab.txt", "meta": {"number": "12/KH-UBND",
                                                                                     "province": "Hải Phòng"}},
             "002_cd": {"doc_id": "002_cd", "source": "corpus/002_cd.md", "meta": {"number": None, "province": None}}}
