@@ -31,6 +31,13 @@ class Embedder(Protocol):
     def encode_passages(self, texts: list[str], progress=None) -> np.ndarray: ...
 
 
+def require_model_folder(path: Path) -> None:
+    """Both embedding paths read the rebuilt sentence-transformers folder; say how to make it when it is missing."""
+    if not (path / "modules.json").exists():
+        raise FileNotFoundError(f"{path}: not a sentence-transformers model folder (no modules.json); "
+                                "run `make model` or `policyqa model` to build it")
+
+
 def folder_fingerprint(path: Path) -> str:
     """sha256 over the folder's files (names + contents); cached next to them, keyed by size and mtime."""
     path = Path(path)
@@ -72,9 +79,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, path: Path | str, batch_size: int = 16, max_seq_length: int = 512, device: str | None = None,
                  sort_by_length: bool = True):
         self.path = Path(path)
-        if not (self.path / "modules.json").exists():
-            raise FileNotFoundError(f"{self.path}: not a sentence-transformers model folder (no modules.json); "
-                                    "run `make model` or `policyqa model` to build it")
+        require_model_folder(self.path)
         self.name = self.path.name
         self.max_seq_length = max_seq_length
         self.batch_size = batch_size

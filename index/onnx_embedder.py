@@ -18,7 +18,7 @@ import numpy as np
 from ingest.clean import normalize
 
 from . import onnx_export
-from .embedder import folder_fingerprint
+from .embedder import folder_fingerprint, require_model_folder
 
 LONG_MODES = ("truncate", "windows")
 
@@ -37,9 +37,7 @@ class OnnxEmbedder:
         if long_mode not in LONG_MODES:
             raise ValueError(f"unknown long-clause mode {long_mode!r}; choose one of {LONG_MODES}")
         self.path = Path(model_dir)
-        if not (self.path / "modules.json").exists():
-            raise FileNotFoundError(f"{self.path}: not a sentence-transformers model folder (no modules.json); "
-                                    "run `make model` or `policyqa model` to build it")
+        require_model_folder(self.path)
         self.name = self.path.name
         self.quantized = quantized
         self.embedding_path = "onnx-int8" if quantized else "onnx-fp32"

@@ -23,10 +23,6 @@ def fmt_date(iso: str | None) -> str | None:
     return f"{d}/{m}/{y}"
 
 
-def section_label(path: str) -> str:
-    return unit_from_path(path)
-
-
 def unit_from_path(path: str) -> str:
     """ "0" -> "phần mở đầu"; "D5.2.a" -> "điểm a khoản 2 Điều 5"; "II.2.b" -> "mục II.2.b"."""
     prefix, _, rest = path.rpartition(":")
