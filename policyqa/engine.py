@@ -5,6 +5,7 @@ configured). `rows`, `row_of`, `parents`, `embeddings` and `index` remain for ca
 interface; they are computed from the backend on first use."""
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -169,6 +170,11 @@ class Engine:
     def provinces_in(self, text: str) -> list[str]:
         """Provinces of the corpus that `text` names ("ở Hải Phòng", "hai phong")."""
         t = " " + " ".join(re.findall(r"\w+", fold(normalize(text)))) + " "
+        return sorted(n for n, w in self._province_words.items() if w in t)
+
+    @functools.cached_property
+    def _province_words(self) -> dict[str, str]:
+        """Each corpus province's folded words, padded for whole-word matching: self.docs is fixed for an engine, so
+        this is computed once, not on every query."""
         names = {d["meta"].get("province") for d in self.docs.values()} - {None}
-        words = {n: " " + " ".join(re.findall(r"\w+", fold(n))) + " " for n in names}
-        return sorted(n for n, w in words.items() if w in t)
+        return {n: " " + " ".join(re.findall(r"\w+", fold(n))) + " " for n in names}
