@@ -271,7 +271,7 @@ def main() -> None:
     if a.database_url:
         url = a.database_url
     else:
-        server = LocalServer(settings={"shared_buffers": "2GB", "maintenance_work_mem": "2GB", "work_mem": "64MB",
+        server = LocalServer(settings={"shared_buffers": "2GB", "maintenance_work_mem": "4GB", "work_mem": "64MB",
                                        "max_parallel_maintenance_workers": "1", "max_wal_size": "8GB",
                                        "effective_cache_size": "8GB"}).start()
         url = server.create_database("bench")
