@@ -19,7 +19,8 @@ def _settings(ctx) -> Settings:
 def _engine(ctx):
     from .engine import Engine
 
-    return Engine.load(_settings(ctx))
+    # the whole command reads one committed generation (a shared database may be written meanwhile)
+    return ctx.with_resource(Engine.load(_settings(ctx)).snapshot())
 
 
 def _dump(obj) -> None:
