@@ -579,3 +579,111 @@ def test_queries_under_concurrent_writes_see_one_generation(pg, docs, engine, se
         assert checked[0] >= 4 and len(gens) >= 2, (checked, gens)  # the writes did land between queries
     finally:
         b.close()
+
+
+# --- several `policyqa serve` processes on one database -------------------------------------------------------------
+def _serve(home, url: str, model_dir, log_path):
+    """A real `policyqa serve --database-url URL` in a subprocess on a free port: (process, base address)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("POLICYQA_DATABASE_URL", "POLICYQA_HOME")}
+    env.update({"PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "POLICYQA_MODEL": str(model_dir)})
+    proc = subprocess.Popen([sys.executable, "-m", "policyqa", "--home", str(home), "serve", "--port", str(port),
+                             "--database-url", url], cwd=REPO, env=env, stdout=open(log_path, "w"),
+                            stderr=subprocess.STDOUT)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _stop(proc) -> None:
+    import signal
+    import subprocess
+
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_several_serve_processes_share_one_database(pg, docs, engine, embedder, model_dir, tmp_path):
+    """Two `policyqa serve --database-url` processes on one database; a third process (this one, through the
+    backend's write API, as `policyqa build --database-url` writes) adds a document, replaces one and removes one:
+    both servers then answer /search, /documents and /documents/{doc} from the new generation (no per-process
+    cache outlives its generation), and /health shows the same generation on both."""
+    import httpx
+
+    from index.postgres.sync import wanted_manifest
+
+    b = _open(pg, "multiserve")
+    files = engine.backend
+    ids = files.clause_ids()
+    base = list(docs.values())
+    b.write(base, [], dict(zip(ids, files.vectors(ids))), manifest=wanted_manifest(embedder))
+    servers = [_serve(tmp_path, b.url, model_dir, tmp_path / f"serve{i}.log") for i in range(2)]
+    try:
+        clients = []
+        deadline = time.monotonic() + 240
+        for i, (proc, base_url) in enumerate(servers):
+            while True:
+                assert proc.poll() is None, (tmp_path / f"serve{i}.log").read_text()[-3000:]
+                try:
+                    if httpx.get(base_url + "/health", timeout=5).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.5)
+            clients.append(httpx.Client(base_url=base_url, timeout=60))
+
+        word = "thủy canh"  # no bundled document says it: only the added document matches
+        replaced, removed = base[1]["doc_id"], base[2]["doc_id"]
+        for c in clients:  # every per-process cache is filled from the first generation
+            h = c.get("/health").json()
+            assert h["generation"] == b.generation() and h["documents"] == len(base)
+            assert {d["doc_id"] for d in c.get("/documents").json()["documents"]} == set(docs)
+            assert not [x for x in c.get("/search", params={"q": word, "mode": "bm25"}).json()["hits"]
+                        if x["doc_id"] == "added"]
+            c.get("/search", params={"q": "kế hoạch triển khai"}).raise_for_status()
+            c.get(f"/documents/{replaced}").raise_for_status()
+
+        added = _renamed(base[0], "added", n_clauses=6)
+        for cl in added["clauses"][2:4]:
+            cl["text"] += f" Ứng dụng công nghệ {word} trong sản xuất nông nghiệp."
+            cl["search_text"] += f" Ứng dụng công nghệ {word} trong sản xuất nông nghiệp."
+        shorter = _renamed(base[1], replaced, n_clauses=7)
+        shorter["sha256"] = "edited"
+        vec = {**_vectors_of(added, files, base[0]["doc_id"]), **_vectors_of(shorter, files, replaced)}
+        gen = b.write([added, shorter], [removed], vec)
+
+        for c in clients:
+            h = c.get("/health").json()
+            assert h["generation"] == gen and h["documents"] == len(base)  # +1 added, -1 removed
+            listed = {d["doc_id"]: d for d in c.get("/documents").json()["documents"]}
+            assert set(listed) == set(docs) - {removed} | {"added"}
+            assert listed[replaced]["clauses"] == 7 and listed["added"]["clauses"] == 6
+            detail = c.get(f"/documents/{replaced}").json()
+            assert detail["document"]["clauses"] == len(detail["clauses"]) == 7
+            assert c.get(f"/documents/{removed}").status_code == 404
+            hits = c.get("/search", params={"q": word, "mode": "bm25", "k": 5}).json()["hits"]
+            assert {x["clause_id"] for x in hits[:2]} == {cl["clause_id"] for cl in added["clauses"][2:4]}
+            hybrid = c.get("/search", params={"q": f"ứng dụng công nghệ {word}", "k": 10}).json()["hits"]
+            assert hybrid and removed not in {x["doc_id"] for x in hybrid}
+            assert added["clauses"][2]["clause_id"] in {x["clause_id"] for x in hybrid}
+            assert c.get("/ask", params={"q": f"Ai chủ trì ứng dụng công nghệ {word}?"}).status_code == 200
+        gens = {c.get("/health").json()["generation"] for c in clients}
+        assert gens == {gen}
+        for c in clients:
+            c.close()
+    finally:
+        for proc, _ in servers:
+            _stop(proc)
+        b.close()
