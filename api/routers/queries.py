@@ -15,7 +15,7 @@ router = APIRouter(tags=["queries"])
 
 
 def _filters(eng, p: schemas.FilterBody):
-    return validate.filters(eng.docs, p.province, p.doc, p.level, p.date_from, p.date_to)
+    return validate.filters(eng.docs, p.province, p.doc, p.level, p.date_from, p.date_to, p.type)
 
 
 def _search(eng, p: schemas.SearchBody) -> dict:
