@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -117,6 +118,11 @@ class FilesBackend:
             shutil.rmtree(tmp, ignore_errors=True)
 
     # --- reading ----------------------------------------------------------------------------------------------
+    @contextmanager
+    def snapshot(self):
+        """This object is one published generation (a new one is opened as a new backend): nothing to pin."""
+        yield self.generation()
+
     def generation(self) -> str:
         return self._manifest["build_id"]
 
