@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ def main() -> None:
     ap.add_argument("--max-words", type=int, default=0)
     ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
-    from bench_service import real_paragraphs
+    from bench_service import real_paragraphs, windows
 
     from index.dense import top_rows
     from index.lexical import BM25Index, tokenize, tokenize_both
@@ -39,13 +38,7 @@ def main() -> None:
                       "command": " ".join(["python", *sys.argv])}))
     texts, origin = real_paragraphs(a.clauses)
     if a.max_words:
-        rng = random.Random(0)
-        cut = []
-        for t in texts:
-            w = t.split()
-            s = rng.randrange(max(1, len(w) - a.max_words + 1))
-            cut.append(" ".join(w[s:s + a.max_words]))
-        texts = cut
+        texts = windows(texts, a.max_words)
     t = time.perf_counter()
     acc, fol = tokenize_both(texts)
     del texts

@@ -3,7 +3,7 @@ the same run (the baseline: what the service adds is HTTP, JSON and concurrency)
 
     python scripts/bench_service.py [--clauses 100000] [--queries 100] [--clients 4] [--load-queries 400]
                                     [--load-seconds 60] [--baseline-ref COMMIT] [--skip-bundled]
-                                    [--no-torch-baseline] [--json out.json]
+                                    [--no-torch-baseline] [--max-words W] [--json out.json]
 
 1. The bundled corpus (corpus/, built into a temporary home with the real model).
 2. A corpus of --clauses clauses: real paragraphs of ../shared/corpora/ (laws, decrees, circulars) when present,
@@ -273,6 +273,20 @@ def real_paragraphs(n: int) -> tuple[list[str], str]:
     return [" ".join(rng.sample(sentences, 3)) for _ in range(n)], "sentences of the bundled plans recombined"
 
 
+def windows(texts: list[str], words: int, seed: int = 0) -> list[str]:
+    """A window of at most `words` words of each text (10^6 clauses of full paragraphs do not fit in memory here:
+    BM25 is built from Python token lists)."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for t in texts:
+        w = t.split()
+        s = rng.randrange(max(1, len(w) - words + 1))
+        out.append(" ".join(w[s:s + words]))
+    return out
+
+
 class SyntheticPassages:
     """The real model's identity (so the service accepts the index and embeds queries with it) with passage
     vectors mixed from real clause embeddings: embedding 10^5 passages for real takes hours on 2 cores."""
@@ -292,7 +306,7 @@ class SyntheticPassages:
         return (E / np.linalg.norm(E, axis=1, keepdims=True)).astype(np.float32)
 
 
-def large_home(base: Path, bundled_home: Path, n: int, embedder) -> tuple[Path, dict]:
+def large_home(base: Path, bundled_home: Path, n: int, embedder, max_words: int = 0) -> tuple[Path, dict]:
     from index.build import build_index
     from index.files_backend import FilesBackend
     from ingest.pipeline import load_docs
@@ -300,6 +314,8 @@ def large_home(base: Path, bundled_home: Path, n: int, embedder) -> tuple[Path, 
     home = base / "large"
     (home / "data").mkdir(parents=True)
     texts, origin = real_paragraphs(n)
+    if max_words:
+        texts, origin = windows(texts, max_words), f"{origin}; a window of at most {max_words} words of each"
     bundled = FilesBackend.open(bundled_home / "data" / "index")
     real_docs = load_docs(bundled.path / "docs.jsonl")
     metas = [d["meta"] for d in real_docs]  # real metadata, so filters and citations have something to show
@@ -331,7 +347,7 @@ def code_at(ref: str, dest: Path) -> Path:
 
 def run(model_dir: Path, clauses: int = 100_000, queries: int = 100, clients: int = 4, load_queries: int = 400,
         load_seconds: float = 60, printer=None, baseline_ref: str | None = None, bundled_figures: bool = True,
-        torch_baseline: bool = True) -> dict:
+        torch_baseline: bool = True, max_words: int = 0) -> dict:
     """The whole measurement; also called by scripts/benchmark.py (its bench_service hook)."""
     from index.embedder import SentenceTransformerEmbedder, make_embedder
     from policyqa.build import build_all
@@ -356,7 +372,7 @@ def run(model_dir: Path, clauses: int = 100_000, queries: int = 100, clients: in
             out["bundled"] = measure(bundled, model_dir, embedder, qs, a, old)
             (printer or report)(out, "bundled")
         if clauses:
-            home, how = large_home(tmp, bundled, clauses, embedder)
+            home, how = large_home(tmp, bundled, clauses, embedder, max_words)
             out["large"] = {**how, **measure(home, model_dir, embedder, qs, a, old)}
             (printer or report)(out, "large")
     return out
@@ -373,10 +389,12 @@ def main() -> None:
     ap.add_argument("--baseline-ref", help="also serve the same index with the code of this git commit (the old path)")
     ap.add_argument("--skip-bundled", action="store_true", help="no figures for the bundled corpus")
     ap.add_argument("--no-torch-baseline", action="store_true", help="do not load torch for the encoding baseline")
+    ap.add_argument("--max-words", type=int, default=0,
+                    help="large corpus: a window of at most this many words of each text (less memory at 10^6)")
     ap.add_argument("--json", dest="json_out")
     a = ap.parse_args()
     out = run(Path(a.model), a.clauses, a.queries, a.clients, a.load_queries, a.load_seconds,
-              baseline_ref=a.baseline_ref, bundled_figures=not a.skip_bundled, torch_baseline=not a.no_torch_baseline)
+              baseline_ref=a.baseline_ref, bundled_figures=not a.skip_bundled, torch_baseline=not a.no_torch_baseline, max_words=a.max_words)
     out["command"] = " ".join(["python", *sys.argv])
     if a.json_out:
         Path(a.json_out).write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")
