@@ -176,6 +176,7 @@ def concurrency(b, template, rows0, emb0, embedder, seconds: float, writers: int
     gens = [iter(synthetic_docs(template, rows0, emb0, 10**9, seed=1000 + w, batch_docs=1)) for w in range(writers)]
     shared_sizes = {10 + w for w in range(writers)}
     seen_generations: set[str] = set()
+    query_s: dict[bool, list[float]] = {True: [], False: []}  # first query of a generation in this process, others
 
     def writer(w):
         i = 0
@@ -208,13 +209,16 @@ def concurrency(b, template, rows0, emb0, embedder, seconds: float, writers: int
         rng = np.random.default_rng(r)
         while not stop.is_set():
             try:
+                t = time.perf_counter()
                 with eng.snapshot() as e:  # one query, one committed generation
                     q = qs[rng.integers(len(qs))]
                     with lock:
+                        first = e.generation not in seen_generations
                         seen_generations.add(e.generation)
                         stats["queries"] += 1
                         mode = "hybrid" if stats["queries"] % 2 else "bm25"
                     res = search(e, q, 10, mode, province_from_query=False)
+                    query_s[first].append(time.perf_counter() - t)
                     got = {c["clause_id"]: c["text"] for c in b.clauses([h["clause_id"] for h in res.hits])}
                     missing = sum(got.get(h["clause_id"]) != h["text"] for h in res.hits)
                     partial = 0
@@ -245,6 +249,12 @@ def concurrency(b, template, rows0, emb0, embedder, seconds: float, writers: int
     return {"seconds": round(elapsed, 1), "writers": writers, "readers": readers, "writes_committed": stats["writes"],
             "reader_queries (each in one Engine.snapshot)": stats["queries"], "snapshot_checks": stats["checks"],
             "generations_seen_by_readers": len(seen_generations),
+            "query_ms_first_of_a_generation (snapshot + engine of the new generation + search)": {
+                "p50": pct(query_s[True], 50) if query_s[True] else None,
+                "p95": pct(query_s[True], 95) if query_s[True] else None, "n": len(query_s[True])},
+            "query_ms_same_generation (baseline, same run)": {
+                "p50": pct(query_s[False], 50) if query_s[False] else None,
+                "p95": pct(query_s[False], 95) if query_s[False] else None, "n": len(query_s[False])},
             "returned_clauses_missing_from_their_snapshot": stats["missing_clauses_seen"],
             "partial_documents_seen": stats["partial_seen"], "documents_lost": len(lost),
             "shared_document_whole": len(b.doc_clauses("cshared")) in shared_sizes,
