@@ -136,11 +136,34 @@ def load_test(base: str, queries: list[str], clients: int, max_queries: int, max
             "p50_ms": pct(state["lat"], 50), "p95_ms": pct(state["lat"], 95), "errors": state["errors"]}
 
 
+def encode_in_subprocess(model_dir: Path, path: str, queries: list[str]) -> dict:
+    """p50/p95 of encoding one query at a time with embedding path `path`, in a fresh process of its own (from a
+    worker thread, as the service does): torch and ONNX Runtime in one process fight over the cores (measured
+    here: ONNX queries 4x slower with a torch model loaded beside them), which would distort both figures."""
+    code = (
+        "import json,sys,time,numpy as np;sys.path.insert(0,sys.argv[1]);from pathlib import Path;"
+        "from concurrent.futures import ThreadPoolExecutor;from index.embedder import make_embedder;"
+        "e=make_embedder(Path(sys.argv[2]),sys.argv[3]);qs=json.loads(sys.stdin.read())\n"
+        "def run():\n"
+        " [e.encode_queries([q]) for q in qs[:3]];ts=[]\n"
+        " for q in qs:\n"
+        "  t=time.perf_counter();e.encode_queries([q]);ts.append(time.perf_counter()-t)\n"
+        " return ts\n"
+        "ts=ThreadPoolExecutor(1).submit(run).result()\n"
+        "print(json.dumps([round(float(np.percentile(np.asarray(ts)*1000,p)),2) for p in (50,95)]))")
+    r = subprocess.run([sys.executable, "-c", code, str(ROOT), str(model_dir), path], input=json.dumps(queries),
+                       capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if r.returncode:
+        return {"error": r.stderr[-300:]}
+    p50, p95 = json.loads(r.stdout.strip().splitlines()[-1])
+    return {"p50_ms": p50, "p95_ms": p95}
+
+
 def stages(eng, queries: list[str], old_embedder=None) -> dict:
     """p50/p95 of each stage of one hybrid query, in-process, the old path next to the new in the same run:
-    query encoding (the torch path the service used before / the index's ONNX path), BM25 (scoring every clause,
-    twice as the hybrid did / exact top-k + looking up the dense candidates), exact dense search, fusion, and
-    building the 10 hits (Arrow take() / one-row slices)."""
+    query encoding (the torch path the service used before, in its own process / the index's ONNX path), BM25
+    (scoring every clause, twice as the hybrid did / exact top-k + looking up the dense candidates), exact dense
+    search, fusion, and building the 10 hits (Arrow take() / one-row slices)."""
     import pyarrow as pa
 
     from index import dense as dense_mod
@@ -161,8 +184,6 @@ def stages(eng, queries: list[str], old_embedder=None) -> dict:
 
     for q in queries:
         dq = dense_query_text(eng, q)
-        if old_embedder is not None:
-            clock("encode_query_old_torch", lambda: old_embedder.encode_queries([dq]))
         qv = clock("encode_query_new", lambda: eng.embedder.encode_queries([dq])[0])
         toks, folded = lexical_query(eng, q)
         dl = clock("dense_exact", lambda: be.dense(qv, ClauseFilter(), n))
@@ -198,7 +219,11 @@ def stages(eng, queries: list[str], old_embedder=None) -> dict:
         finally:
             del table.rows
         clock("hits_new", lambda: [hit(eng, c, i + 1, 0.0, {}, q) for i, c in enumerate(top)])
-    return {k: {"p50_ms": pct(v, 50), "p95_ms": pct(v, 95)} for k, v in t.items()}
+    out = {k: {"p50_ms": pct(v, 50), "p95_ms": pct(v, 95)} for k, v in t.items()}
+    if old_embedder is not None:  # the torch path the service encoded with before, in a process of its own
+        out["encode_query_old_torch (own process)"] = encode_in_subprocess(
+            eng.settings.model_dir, "torch-fp32", [dense_query_text(eng, q) for q in queries])
+    return out
 
 
 def served(home: Path, model_dir: Path, queries: list[str], a, root: Path = ROOT, tag: str = "") -> dict:
@@ -349,7 +374,7 @@ def run(model_dir: Path, clauses: int = 100_000, queries: int = 100, clients: in
         load_seconds: float = 60, printer=None, baseline_ref: str | None = None, bundled_figures: bool = True,
         torch_baseline: bool = True, max_words: int = 0) -> dict:
     """The whole measurement; also called by scripts/benchmark.py (its bench_service hook)."""
-    from index.embedder import SentenceTransformerEmbedder, make_embedder
+    from index.embedder import make_embedder
     from policyqa.build import build_all
     from policyqa.config import Settings
 
@@ -358,7 +383,7 @@ def run(model_dir: Path, clauses: int = 100_000, queries: int = 100, clients: in
     qs = [json.loads(l)["query"] for l in (ROOT / "eval" / "queries.jsonl").read_text(encoding="utf-8").splitlines() if l]
     qs = (qs * (queries // len(qs) + 1))[:queries]
     embedder = make_embedder(model_dir)  # the default path, the one `policyqa build` and the service use
-    old = SentenceTransformerEmbedder(model_dir) if torch_baseline else None  # what the service encoded with before
+    old = "torch-fp32" if torch_baseline else None  # what the service encoded with before (own process)
     out = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": os.cpu_count(),
            "load_average_at_start": [round(x, 2) for x in os.getloadavg()], "baseline_ref": baseline_ref}
     with tempfile.TemporaryDirectory(prefix="bench_service_") as tmp:
