@@ -206,6 +206,7 @@ class FilterBody(BaseModel):
     level: str | None = None
     date_from: str | None = Field(None, description="YYYY-MM-DD")
     date_to: str | None = None
+    type: str | None = Field(None, description="document type ('Kế hoạch', 'Nghị định'; diacritics optional)")
 
 
 class SearchBody(FilterBody):

@@ -1,4 +1,4 @@
-"""The search filters (province, document, level, dates), kept in the address like the query itself."""
+"""The search filters (province, document type, level, document, dates), kept in the address like the query."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,7 @@ import streamlit as st
 from app import shared
 
 ALL = ""
-KEYS = {"tinh": "f_prov", "vb": "f_doc", "cap": "f_level", "tu": "f_from", "den": "f_to"}
+KEYS = {"tinh": "f_prov", "vb": "f_doc", "cap": "f_level", "tu": "f_from", "den": "f_to", "loai": "f_type"}
 
 
 def _date(v: str):
@@ -22,6 +22,7 @@ def bind_all(eng) -> None:
     shared.bind("f_prov", "tinh", ALL)
     shared.bind("f_doc", "vb", ALL, lambda v: v if v in eng.docs else ALL)
     shared.bind("f_level", "cap", ALL)
+    shared.bind("f_type", "loai", ALL)
     shared.bind("f_from", "tu", None, _date)
     shared.bind("f_to", "den", None, _date)
 
@@ -30,10 +31,13 @@ def widgets(eng) -> None:
     docs = list(eng.docs.values())
     provinces = sorted({d["meta"].get("province") for d in docs} - {None})
     levels = sorted({d["meta"].get("level") for d in docs} - {None})
+    types = sorted({d["meta"].get("type") for d in docs} - {None})
     labels = {d["doc_id"]: shared.doc_label(d) for d in docs}
     c1, c2 = st.columns(2)
     c1.selectbox("Tỉnh/thành phố", [ALL] + provinces, format_func=lambda v: v or "Tất cả", key="f_prov")
     c2.selectbox("Cấp ban hành", [ALL] + levels, format_func=lambda v: v or "Tất cả", key="f_level")
+    if len(types) > 1:  # one type only (the bundled plans): nothing to choose
+        st.selectbox("Loại văn bản", [ALL] + types, format_func=lambda v: v or "Tất cả", key="f_type")
     st.selectbox("Văn bản", [ALL] + list(labels), format_func=lambda v: labels.get(v, "Tất cả văn bản"), key="f_doc")
     c1, c2 = st.columns(2)
     c1.date_input("Ban hành từ ngày", key="f_from", format="DD/MM/YYYY", min_value=dt.date(1945, 1, 1))
@@ -44,14 +48,14 @@ def params() -> dict:
     s = st.session_state
     return {"tinh": s.get("f_prov") or None, "vb": s.get("f_doc") or None, "cap": s.get("f_level") or None,
             "tu": s["f_from"].isoformat() if s.get("f_from") else None,
-            "den": s["f_to"].isoformat() if s.get("f_to") else None}
+            "den": s["f_to"].isoformat() if s.get("f_to") else None, "loai": s.get("f_type") or None}
 
 
 def current():
     from policyqa.search import Filters
 
     p = params()
-    return Filters(p["tinh"], p["vb"], p["cap"], p["tu"], p["den"])
+    return Filters(p["tinh"], p["vb"], p["cap"], p["tu"], p["den"], p["loai"])
 
 
 def summary() -> str:

@@ -124,7 +124,8 @@ def _engine(home: str):
 def engine():
     """The shared engine; shows a clear message (and stops the page) when there is no usable index."""
     try:
-        return _engine(str(settings().home))
+        with _engine(str(settings().home)).snapshot() as current:  # a shared database may hold a newer generation
+            return current
     except FileNotFoundError:
         st.error("Chưa có chỉ mục. Người quản trị cần chạy `policyqa build` (hoặc `make run`).")
     except RuntimeError:  # IndexMismatchError and model problems

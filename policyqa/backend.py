@@ -11,7 +11,7 @@ the tokens of `index.lexical.tokenize`) and cosine similarity of normalised e5 e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Protocol, Sequence, runtime_checkable
+from typing import ContextManager, Iterable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -35,8 +35,17 @@ class Backend(Protocol):
     name: str  # "files" | "postgres"
 
     # --- reading ---------------------------------------------------------------------------------------------
+    def snapshot(self) -> ContextManager[str]:
+        """`with backend.snapshot() as generation:` — every read inside the block, in this thread (or asyncio
+        task), sees the one committed generation it yields, whatever is written meanwhile: one query's several
+        reads (candidates, their scores, their records) never mix two generations. Re-entrant (an inner block
+        joins the outer one); reads outside any block each see the latest commit. Files: a backend object is
+        one published generation already, so this only yields it. PostgreSQL: one pooled connection held in a
+        REPEATABLE READ READ ONLY transaction, pinned through a context variable (threads do not share it)."""
+
     def generation(self) -> str:
-        """Identifier of the published content a reader sees; changes with every committed write."""
+        """Identifier of the published content a reader sees; changes with every committed write (inside a
+        snapshot: the snapshot's)."""
 
     def manifest(self) -> dict:
         """Model fingerprint, embedding path, build params, tokenizer version (what a query must match)."""

@@ -19,7 +19,8 @@ def _settings(ctx) -> Settings:
 def _engine(ctx):
     from .engine import Engine
 
-    return Engine.load(_settings(ctx))
+    # the whole command reads one committed generation (a shared database may be written meanwhile)
+    return ctx.with_resource(Engine.load(_settings(ctx)).snapshot())
 
 
 def _dump(obj) -> None:
@@ -140,8 +141,8 @@ def docs(ctx, as_json):
         click.echo(f"    {textwrap.shorten(r.get('title') or '', 140)}")
 
 
-def _filters(eng, province, doc, level, date_from, date_to):
-    return validate.filters(eng.docs, province, doc, level, date_from, date_to)
+def _filters(eng, province, doc, level, date_from, date_to, doc_type=None):
+    return validate.filters(eng.docs, province, doc, level, date_from, date_to, doc_type)
 
 
 def _check(fn, field):
@@ -166,6 +167,7 @@ _filter_options = [
     click.option("--province", help="Only this province/city (diacritics optional)."),
     click.option("--doc", help="Only this document (id, number or file name)."),
     click.option("--level", type=click.Choice(validate.LEVELS), help="Only this issuing level."),
+    click.option("--type", "doc_type", help="Only documents of this type (Kế hoạch, Quyết định, Nghị định…; diacritics optional)."),
     click.option("--date-from", callback=_valid_date, help="Issued on or after (YYYY-MM-DD)."),
     click.option("--date-to", callback=_valid_date, help="Issued on or before (YYYY-MM-DD)."),
 ]
@@ -185,13 +187,13 @@ def with_filters(f):
 @click.option("--no-province-from-query", is_flag=True, help="Do not narrow to a province the query names.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def search(ctx, query, k, mode, province, doc, level, date_from, date_to, no_province_from_query, as_json):
+def search(ctx, query, k, mode, province, doc, level, doc_type, date_from, date_to, no_province_from_query, as_json):
     """Find the clauses that match QUERY, with citations."""
     from .search import search as run
 
     try:
         eng = _engine(ctx)
-        res = run(eng, query, k, mode, _filters(eng, province, doc, level, date_from, date_to),
+        res = run(eng, query, k, mode, _filters(eng, province, doc, level, date_from, date_to, doc_type),
                   province_from_query=not no_province_from_query)
     except InvalidInput as e:
         _fail(str(e), 2)
@@ -216,13 +218,13 @@ def search(ctx, query, k, mode, province, doc, level, date_from, date_to, no_pro
 @with_filters
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def ask(ctx, question, k, province, doc, level, date_from, date_to, as_json):
+def ask(ctx, question, k, province, doc, level, doc_type, date_from, date_to, as_json):
     """Answer QUESTION (who leads, who coordinates, when, target figure, what) from cited clauses."""
     from .ask import ask as run
 
     try:
         eng = _engine(ctx)
-        res = run(eng, question, k=k, filters=_filters(eng, province, doc, level, date_from, date_to))
+        res = run(eng, question, k=k, filters=_filters(eng, province, doc, level, date_from, date_to, doc_type))
     except InvalidInput as e:
         _fail(str(e), 2)
     except (ValueError, FileNotFoundError, RuntimeError) as e:

@@ -9,6 +9,7 @@ import functools
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import numpy as np
@@ -82,7 +83,10 @@ class Engine:
         self.backend = backend
         self._embedder = embedder
         self._lock = threading.Lock()
-        self.docs: Mapping[str, dict] = {k: _Document(v, backend) for k, v in backend.documents().items()}
+        with backend.snapshot() as gen:  # the documents and the generation they belong to, from one snapshot
+            self.generation = gen
+            self.docs: Mapping[str, dict] = {k: _Document(v, backend) for k, v in backend.documents().items()}
+        self._later: dict[str, Engine] = {}  # engines of generations committed since (see snapshot())
         self.rows = ClauseRows(backend)
         self._row_of: dict[str, int] | None = None
         self._parents: set | None = None
@@ -101,6 +105,29 @@ class Engine:
             if bad:
                 raise IndexMismatchError(bad, str(getattr(backend, "path", backend.name)))
         return cls(settings, backend, embedder)
+
+    @contextmanager
+    def snapshot(self):
+        """`with engine.snapshot() as eng:` around one query (search, ask, compare, tasks, a document page): every
+        backend read inside sees one committed generation (policyqa.backend.Backend.snapshot), and `eng` is an
+        engine of that very generation — this one, or, when another process has written since this one was made
+        (PostgreSQL), one over the same backend whose documents and caches (rows, parents, coverage, provinces)
+        belong to it, remembered for the next queries. Per thread: each query opens its own."""
+        with self.backend.snapshot() as gen:
+            yield self if gen == self.generation else self._at(gen)
+
+    def _at(self, gen: str) -> "Engine":
+        with self._lock:
+            eng = self._later.get(gen)
+            if eng is None:  # made inside the caller's snapshot: of generation `gen`
+                eng = Engine(self.settings, self.backend, self._embedder)
+                if self._embedder is not None:  # a write that changed the model is refused, as Engine.load does
+                    bad = problems(self.backend.manifest(), self._embedder.fingerprint, None,
+                                   embedding=getattr(self._embedder, "embedding_path", None))
+                    if bad:
+                        raise IndexMismatchError(bad, str(getattr(self.backend, "path", self.backend.name)))
+                self._later = {**dict(list(self._later.items())[-1:]), gen: eng}  # this one and the last before
+        return eng
 
     @property
     def embedder(self) -> Embedder:

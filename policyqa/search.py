@@ -24,6 +24,7 @@ class Filters:
     level: str | None = None
     date_from: str | None = None  # ISO yyyy-mm-dd; documents without a date are excluded when set
     date_to: str | None = None
+    type: str | None = None  # document type as the corpus writes it ("Kế hoạch", "Nghị định", …)
 
     def active(self) -> bool:
         return any(v for v in vars(self).values())
@@ -54,7 +55,7 @@ def filter_mask(engine: Engine, f: Filters | None) -> ClauseFilter:
         return ClauseFilter()
     docs = engine.docs.values()
     none = ("\0no match",)  # a filter that matched nothing must still exclude everything
-    provinces = doc_ids = levels = ()
+    provinces = doc_ids = levels = types = ()
     if f.province:
         provinces = tuple(sorted({d["meta"]["province"] for d in docs if _match(d["meta"].get("province"), f.province)}))
         provinces = provinces or none
@@ -64,8 +65,10 @@ def filter_mask(engine: Engine, f: Filters | None) -> ClauseFilter:
         doc_ids = doc_ids or none
     if f.level:
         levels = tuple(sorted({d["meta"]["level"] for d in docs if _match(d["meta"].get("level"), f.level)})) or none
-    return ClauseFilter(provinces=provinces, doc_ids=doc_ids, levels=levels, date_from=f.date_from or None,
-                        date_to=f.date_to or None)
+    if f.type:
+        types = tuple(sorted({d["meta"]["type"] for d in docs if _match(d["meta"].get("type"), f.type)})) or none
+    return ClauseFilter(provinces=provinces, doc_ids=doc_ids, levels=levels, types=types,
+                        date_from=f.date_from or None, date_to=f.date_to or None)
 
 
 def lexical_query(engine: Engine, query: str) -> tuple[list[str], bool]:

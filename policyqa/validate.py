@@ -163,6 +163,23 @@ def documents(docs: dict[str, dict], spec: str | None, field: str = "docs") -> s
     return ",".join(dict.fromkeys(out))
 
 
+def type_names(docs: dict[str, dict]) -> list[str]:
+    return sorted({d["meta"].get("type") for d in docs.values()} - {None})
+
+
+def doc_type(docs: dict[str, dict], value: str | None) -> str | None:
+    """A document type of the corpus ("ke hoach", "NGHỊ ĐỊNH", "Kế hoạch") → its spelling in the documents."""
+    if not value or not value.strip():
+        return None
+    names = type_names(docs)
+    want = fold(normalize(value)).lower().strip()
+    for n in names:
+        if fold(n).lower() == want:
+            return n
+    raise InvalidInput("type", f"no document of type {value!r} in the corpus{_hint(_close(value, names))} "
+                               f"(types: {', '.join(names) or 'none'})")
+
+
 def province_names(docs: dict[str, dict]) -> list[str]:
     return sorted({d["meta"].get("province") for d in docs.values()} - {None})
 
@@ -206,12 +223,14 @@ def clause_id(engine, value: str) -> str | None:
 
 
 def filters(docs: dict[str, dict], province_: str | None = None, doc: str | None = None, level_: str | None = None,
-            date_from: str | None = None, date_to: str | None = None):
-    """The search filters with every value checked and resolved (doc → its id, province → its spelling)."""
+            date_from: str | None = None, date_to: str | None = None, type_: str | None = None):
+    """The search filters with every value checked and resolved (doc → its id, province and type → their
+    spelling in the corpus)."""
     from .search import Filters
 
     a, b = date_range(date_from, date_to)
-    return Filters(province(docs, province_), document(docs, doc) if doc else None, level(level_), a, b)
+    return Filters(province(docs, province_), document(docs, doc) if doc else None, level(level_), a, b,
+                   doc_type(docs, type_))
 
 
 def threshold(value: float | None, field: str = "threshold") -> float | None:

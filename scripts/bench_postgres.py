@@ -11,8 +11,11 @@ huyện 40%: an unselective one). Queries are the labelled set's questions, embe
 Measured: load time (tokenising in Python + COPY), HNSW build time, database size; per query lexical, dense and
 hybrid p50/p95 unfiltered, with the province filter and with the level filter; recall@10 of the dense part against
 exact search (numpy over the same vectors, also the in-process baseline timed in the same run); then a bounded
-concurrency run (writers adding and replacing documents while readers query and check that every document they
-see is complete) that reports queries served, writes committed, partial documents seen and documents lost.
+concurrency run (writers adding and replacing documents while readers run the product's search, each query inside
+one Engine.snapshot() as the service opens per request, and check in that snapshot that every returned clause exists
+and every document they see is complete) that reports queries served, writes committed, generations seen, returned
+clauses missing from their snapshot, partial documents seen and documents lost. Several `policyqa serve` processes on
+one database are shown by tests/test_postgres.py::test_several_serve_processes_share_one_database.
 Not a test: nothing here asserts a time."""
 from __future__ import annotations
 
@@ -155,17 +158,25 @@ def sizes(b) -> dict:
     return out
 
 
-def concurrency(b, template, rows0, emb0, seconds: float, writers: int = 2, readers: int = 4) -> dict:
+def concurrency(b, template, rows0, emb0, embedder, seconds: float, writers: int = 2, readers: int = 4) -> dict:
     """Writers add new documents and replace one shared document (each version with its own clause count) while
-    readers run hybrid-free snapshot checks and searches; at the end every added document must be there, whole."""
-    from policyqa.backend import ClauseFilter
+    readers run the product's queries (policyqa.search.search, hybrid and bm25), each inside one
+    `Engine.snapshot()` — the API the service opens per request — and check in that same snapshot that every
+    returned clause exists with the returned text and that every concurrency document is whole; at the end every
+    added document must be there, whole."""
+    from api.state import LockedEmbedder
+    from policyqa.config import Settings
+    from policyqa.engine import Engine
+    from policyqa.search import search
 
     stop = threading.Event()
     expected: dict[str, int] = {}
     lock = threading.Lock()
-    stats = {"writes": 0, "queries": 0, "checks": 0, "partial_seen": 0, "errors": []}
+    stats = {"writes": 0, "queries": 0, "checks": 0, "partial_seen": 0, "missing_clauses_seen": 0, "errors": []}
     gens = [iter(synthetic_docs(template, rows0, emb0, 10**9, seed=1000 + w, batch_docs=1)) for w in range(writers)]
     shared_sizes = {10 + w for w in range(writers)}
+    seen_generations: set[str] = set()
+    query_s: dict[bool, list[float]] = {True: [], False: []}  # first query of a generation in this process, others
 
     def writer(w):
         i = 0
@@ -192,27 +203,34 @@ def concurrency(b, template, rows0, emb0, seconds: float, writers: int = 2, read
             i += 1
 
     qs = [r["text"][:80] for r in rows0]
+    eng = Engine(Settings.from_env(home=ROOT), b, LockedEmbedder(embedder))
 
     def reader(r):
         rng = np.random.default_rng(r)
         while not stop.is_set():
             try:
-                with b.pool.connection() as conn:  # one statement = one snapshot
-                    rows = conn.execute("SELECT d.doc_id, (SELECT count(*) FROM clauses c WHERE c.doc_id = d.doc_id) "
-                                        "FROM documents d WHERE d.doc_id LIKE 'c%'").fetchall()
-                for doc_id, n in rows:
-                    # writer w's i-th document has 20 + i % 7 clauses: "cw<w>_<i>"
-                    ok = n in shared_sizes if doc_id == "cshared" else n == 20 + int(doc_id.split("_")[1]) % 7
-                    if not ok or n == 0:
-                        stats["partial_seen"] += 1
-                stats["checks"] += 1
-                q = qs[rng.integers(len(qs))]
-                v = emb0[rng.integers(len(emb0))]
-                b.dense(v, ClauseFilter(), 10)
-                from index.lexical import tokenize
-
-                b.lexical(tokenize(q), False, ClauseFilter(), 10)
-                stats["queries"] += 1
+                t = time.perf_counter()
+                with eng.snapshot() as e:  # one query, one committed generation
+                    q = qs[rng.integers(len(qs))]
+                    with lock:
+                        first = e.generation not in seen_generations
+                        seen_generations.add(e.generation)
+                        stats["queries"] += 1
+                        mode = "hybrid" if stats["queries"] % 2 else "bm25"
+                    res = search(e, q, 10, mode, province_from_query=False)
+                    query_s[first].append(time.perf_counter() - t)
+                    got = {c["clause_id"]: c["text"] for c in b.clauses([h["clause_id"] for h in res.hits])}
+                    missing = sum(got.get(h["clause_id"]) != h["text"] for h in res.hits)
+                    partial = 0
+                    for doc_id in [d for d in e.docs if d.startswith("c")]:
+                        n = len(b.doc_clauses(doc_id))
+                        # writer w's i-th document has 20 + i % 7 clauses: "cw<w>_<i>"
+                        ok = n in shared_sizes if doc_id == "cshared" else n == 20 + int(doc_id.split("_")[1]) % 7
+                        partial += not ok or n == 0
+                with lock:
+                    stats["missing_clauses_seen"] += missing
+                    stats["partial_seen"] += partial
+                    stats["checks"] += 1
             except Exception as e:
                 stats["errors"].append(f"reader: {e!r}")
 
@@ -229,7 +247,15 @@ def concurrency(b, template, rows0, emb0, seconds: float, writers: int = 2, read
     have = {d: len(b.doc_clauses(d)) for d in expected}
     lost = sorted(d for d, n in expected.items() if have[d] != n)
     return {"seconds": round(elapsed, 1), "writers": writers, "readers": readers, "writes_committed": stats["writes"],
-            "snapshot_checks": stats["checks"], "reader_queries": stats["queries"],
+            "reader_queries (each in one Engine.snapshot)": stats["queries"], "snapshot_checks": stats["checks"],
+            "generations_seen_by_readers": len(seen_generations),
+            "query_ms_first_of_a_generation (snapshot + engine of the new generation + search)": {
+                "p50": pct(query_s[True], 50) if query_s[True] else None,
+                "p95": pct(query_s[True], 95) if query_s[True] else None, "n": len(query_s[True])},
+            "query_ms_same_generation (baseline, same run)": {
+                "p50": pct(query_s[False], 50) if query_s[False] else None,
+                "p95": pct(query_s[False], 95) if query_s[False] else None, "n": len(query_s[False])},
+            "returned_clauses_missing_from_their_snapshot": stats["missing_clauses_seen"],
             "partial_documents_seen": stats["partial_seen"], "documents_lost": len(lost),
             "shared_document_whole": len(b.doc_clauses("cshared")) in shared_sizes,
             "errors": stats["errors"][:5], "error_count": len(stats["errors"])}
@@ -356,7 +382,7 @@ def main() -> None:
         out["queries"] = res
         out["query_embedding"] = lat(lambda q: embedder.encode_queries([q]), qtexts[:50])
         if a.concurrency_s > 0:
-            out["concurrency"] = concurrency(b, docs[0], rows0, emb0, a.concurrency_s)
+            out["concurrency"] = concurrency(b, docs[0], rows0, emb0, embedder, a.concurrency_s)
         b.close()
     finally:
         if server:

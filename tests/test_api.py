@@ -166,6 +166,7 @@ def test_tasks_is_the_cli_object(server, engine, served_home, monkeypatch):
     ("/search", {"q": "x", "date_from": "May 2024"}, 422, "write YYYY-MM-DD"),
     ("/search", {"q": "x", "doc": "009"}, 422, "unknown document '009'"),
     ("/search", {"q": "x", "province": "Hai Phonh"}, 422, "did you mean: Hải Phòng"),
+    ("/search", {"q": "x", "type": "Thông tư"}, 422, "no document of type 'Thông tư'"),
     ("/search", {"q": "x", "dateFrom": "2024-01-01"}, 422, "dateFrom"),
     ("/compare", {"q": "004:II.99"}, 422, "has no clause 'II.99'"),
     ("/compare", {"q": "x y", "threshold": 2}, 422, "threshold must be from 0 to 1"),

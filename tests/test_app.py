@@ -62,6 +62,13 @@ def test_search_grouped_and_sorted_by_date(page):
     assert len(heads) >= 3 and "103/KH-UBND" in heads[0] and "12/KH-UBND" in heads[1]  # newest first (10/05, 18/01/2024)
 
 
+def test_document_type_from_the_address(page):
+    at = page("search", q="tuyên truyền", loai="Kế hoạch")
+    assert "12/KH-UBND" in cards(at)
+    at = page("search", q="tuyên truyền", loai="Nghị định")  # no such document: filtered out, not ignored
+    assert "KH-UBND" not in cards(at) and at.warning[0].value.startswith("Không có kết quả phù hợp")
+
+
 def test_no_match_says_so(page):
     at = page("search", q="xyz abc không liên quan")
     assert at.warning[0].value.startswith("Không có kết quả phù hợp")

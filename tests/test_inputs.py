@@ -38,6 +38,7 @@ def cli(engine, home, monkeypatch):
     (["search", "rà soát", "--doc", "00"], "matches 5 documents"),
     (["search", "rà soát", "--province", "Hai Phonh"], "did you mean: Hải Phòng"),
     (["ask", "ai chủ trì", "--province", "Đà Nẵng"], "no document of province 'Đà Nẵng'"),
+    (["search", "rà soát", "--type", "Nghi dinh"], "no document of type 'Nghi dinh' in the corpus (types: Kế hoạch)"),
     (["compare", "004:II.99"], "has no clause 'II.99'; did you mean: 004_d5bd9329e3929aa8:II."),
     (["compare", f"{DOCS['haiphong']}:IX"], "has no clause 'IX'"),
     (["compare", "rà soát", "--docs", "Ha Noi"], "neither a document nor a province"),
@@ -105,4 +106,8 @@ def test_validators():
     assert validate.document(docs, "001") == "001_ab" and validate.document(docs, "12 / kh-ubnd") == "001_ab"
     assert validate.document(docs, "002_cd.md") == "002_cd"
     assert validate.province(docs, "hai phong") == "Hải Phòng"
+    typed = {"a": {"meta": {"type": "Nghị định"}}, "b": {"meta": {"type": "Thông tư"}}, "c": {"meta": {}}}
+    assert validate.doc_type(typed, "NGHI DINH") == "Nghị định" and validate.doc_type(typed, " ") is None
+    with pytest.raises(validate.InvalidInput, match="did you mean: Thông tư"):
+        validate.doc_type(typed, "Thong tu lien tich")
     assert validate.documents(docs, "Hai Phong,002") == "001_ab,002_cd"

@@ -432,3 +432,258 @@ def test_token_pair_is_tokenize_twice(docs):
             assert token_pair(t, "syllable+bigram") == (tokenize(t), tokenize(t, folded=True))
     assert token_pair("dat dai Đắk Lắk", "syllable") == (["dat", "dai", "đắk", "lắk"],
                                                          ["dat", "dai", "dak", "lak"])
+
+
+# --- one query, one snapshot ---------------------------------------------------------------------------------------
+def _vectors_of(doc: dict, files, base_id: str) -> dict:
+    """The files index's real vectors of a renamed copy's clauses (clause i of the copy = clause i of `base_id`)."""
+    base = [c["clause_id"] for c in files.doc_clauses(base_id)]
+    return dict(zip([c["clause_id"] for c in doc["clauses"]], files.vectors(base[:len(doc["clauses"])])))
+
+
+def test_snapshot_pins_one_generation_per_thread(pg, docs, engine):
+    """A snapshot keeps reading the generation it opened on while a write commits; another thread's snapshot sees
+    the new one at the same time; snapshots nest; outside any, reads see the latest commit."""
+    b = _open(pg, "snapshot")
+    base = list(docs.values())[0]
+    v1, v2 = _renamed(base, "a", n_clauses=5), _renamed(base, "a", n_clauses=8)
+    sixth = v2["clauses"][5]["clause_id"]
+    try:
+        g1 = b.write([v1], [], _vectors_of(v2, engine.backend, base["doc_id"]), manifest=MANIFEST)
+        entered, release, seen = threading.Event(), threading.Event(), {}
+
+        def old_reader():
+            with b.snapshot() as gen:
+                b.manifest()  # cached per generation: must come from this snapshot, not the live state
+                entered.set()
+                release.wait(30)
+                with b.snapshot() as inner:
+                    seen["old"] = (gen, inner, b.generation(), b.manifest()["build_id"], len(b.doc_clauses("a")),
+                                   b.clause(sixth), b.term_stats(False)[1])
+
+        t = threading.Thread(target=old_reader)
+        t.start()
+        assert entered.wait(30)
+        g2 = b.write([v2], [], _vectors_of(v2, engine.backend, base["doc_id"]))
+        with b.snapshot() as gen:
+            seen["new"] = (gen, b.generation(), b.manifest()["build_id"], len(b.doc_clauses("a")),
+                           b.clause(sixth)["clause_id"], b.term_stats(False)[1])
+        release.set()
+        t.join(30)
+        assert seen["old"] == (g1, g1, g1, g1, 5, None, 5)
+        assert seen["new"] == (g2, g2, g2, 8, sixth, 8)
+        assert b.generation() == g2 != g1
+    finally:
+        b.close()
+
+
+def test_engine_follows_the_generation_of_its_snapshot(pg, docs, engine, settings, embedder):
+    """An engine made before another process wrote answers the next query from an engine of the new generation
+    (documents, clause listing and caches of that generation), remembered for the queries after it."""
+    from index.postgres.sync import wanted_manifest
+    from policyqa.engine import Engine
+    from policyqa.search import search
+
+    b = _open(pg, "follows")
+    base = list(docs.values())
+    try:
+        first = _renamed(base[0], "first")
+        b.write([first], [], _vectors_of(first, engine.backend, base[0]["doc_id"]), manifest=wanted_manifest(embedder))
+        eng = Engine(settings, b, embedder)
+        n_rows = len(eng.rows)
+        with eng.snapshot() as e:
+            assert e is eng
+        second = _renamed(base[1], "second")
+        g = b.write([second], [], _vectors_of(second, engine.backend, base[1]["doc_id"]))
+        assert set(eng.docs) == {"first"} and len(eng.rows) == n_rows  # the old engine is its generation's
+        with eng.snapshot() as e:
+            assert e is not eng and e.generation == g and set(e.docs) == {"first", "second"}
+            assert len(e.rows) == n_rows + len(second["clauses"])
+            hits = search(e, "kế hoạch", 50, "bm25").hits
+            assert {h["doc_id"] for h in hits} == {"first", "second"}
+        with eng.snapshot() as again:
+            assert again is e
+    finally:
+        b.close()
+
+
+def test_queries_under_concurrent_writes_see_one_generation(pg, docs, engine, settings, embedder):
+    """A writer replaces a document over and over (each version another text and clause count) while search and
+    ask run in other threads, each inside one engine snapshot: every returned clause exists, with the returned
+    text, in the snapshot's generation, the replaced document is always one whole version, and no query fails."""
+    from api.state import LockedEmbedder
+    from index.postgres.sync import wanted_manifest
+    from policyqa.ask import ask
+    from policyqa.engine import Engine
+    from policyqa.search import search
+
+    b = _open(pg, "snapshot_race")
+    files = engine.backend
+    base = list(docs.values())
+    vectors = dict(zip(files.clause_ids(), files.vectors(files.clause_ids())))
+    versions = []
+    for i in range(10):  # version i: the first 4 + i clauses of another real document, as "shared"
+        src = base[i % len(base)]
+        v = _renamed(src, "shared", n_clauses=4 + i)
+        v["sha256"] = f"version-{i}"
+        versions.append((v, _vectors_of(v, files, src["doc_id"])))
+    size_of = {v["sha256"]: len(v["clauses"]) for v, _ in versions}
+    b.write(list(docs.values()) + [versions[0][0]], [], {**vectors, **versions[0][1]},
+            manifest=wanted_manifest(embedder))
+    eng = Engine(settings, b, LockedEmbedder(_CachedQueries(embedder)))
+    questions = ["Ai chủ trì rà soát định mức kinh tế - kỹ thuật?", "kế hoạch triển khai nghị quyết",
+                 "Sở Nội vụ phối hợp thực hiện nhiệm vụ gì?", "thời hạn hoàn thành báo cáo"]
+    for q in questions:  # warm the query cache and the engine's lazy parts outside the timed part
+        search(eng, q, 10)
+    errors, gens, done, checked = [], set(), threading.Event(), [0]
+
+    def writer():
+        t0, i = time.monotonic(), 1
+        try:
+            while time.monotonic() - t0 < 4 and i < 40:
+                v, vec = versions[i % len(versions)]
+                b.write([v], [], vec)
+                i += 1
+        except Exception as e:  # reported below
+            errors.append(f"writer: {e!r}")
+        finally:
+            done.set()
+
+    def reader(r):
+        i = r
+        while not done.is_set() or i < r + 2:
+            q = questions[i % len(questions)]
+            try:
+                with eng.snapshot() as e:
+                    gens.add(e.generation)
+                    res = search(e, q, 10) if i % 2 else ask(e, q, k=10)
+                    ids = [h["clause_id"] for h in res.hits]
+                    texts = {c["clause_id"]: c["text"] for c in b.clauses(ids)}
+                    if set(texts) != set(ids) or any(texts[h["clause_id"]] != h["text"] for h in res.hits):
+                        errors.append(f"{q!r}: a returned clause is not in generation {e.generation}")
+                    sha, n = e.docs["shared"]["sha256"], len(b.doc_clauses("shared"))
+                    if size_of[sha] != n or len(e.docs["shared"]["clauses"]) != n:
+                        errors.append(f"generation {e.generation}: {sha} read with {n} clauses")
+                    checked[0] += 1
+            except Exception as e:  # a query that fails (e.g. a clause id that vanished mid-query) is the bug
+                errors.append(f"{q!r}: {e!r}")
+            i += 1
+
+    threads = [threading.Thread(target=writer)] + [threading.Thread(target=reader, args=(r,)) for r in range(2)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert not errors, errors[:5]
+        assert checked[0] >= 4 and len(gens) >= 2, (checked, gens)  # the writes did land between queries
+    finally:
+        b.close()
+
+
+# --- several `policyqa serve` processes on one database -------------------------------------------------------------
+def _serve(home, url: str, model_dir, log_path):
+    """A real `policyqa serve --database-url URL` in a subprocess on a free port: (process, base address)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("POLICYQA_DATABASE_URL", "POLICYQA_HOME")}
+    env.update({"PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "POLICYQA_MODEL": str(model_dir)})
+    proc = subprocess.Popen([sys.executable, "-m", "policyqa", "--home", str(home), "serve", "--port", str(port),
+                             "--database-url", url], cwd=REPO, env=env, stdout=open(log_path, "w"),
+                            stderr=subprocess.STDOUT)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _stop(proc) -> None:
+    import signal
+    import subprocess
+
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_several_serve_processes_share_one_database(pg, docs, engine, embedder, model_dir, tmp_path):
+    """Two `policyqa serve --database-url` processes on one database; a third process (this one, through the
+    backend's write API, as `policyqa build --database-url` writes) adds a document, replaces one and removes one:
+    both servers then answer /search, /documents and /documents/{doc} from the new generation (no per-process
+    cache outlives its generation), and /health shows the same generation on both."""
+    import httpx
+
+    from index.postgres.sync import wanted_manifest
+
+    b = _open(pg, "multiserve")
+    files = engine.backend
+    ids = files.clause_ids()
+    base = list(docs.values())
+    b.write(base, [], dict(zip(ids, files.vectors(ids))), manifest=wanted_manifest(embedder))
+    servers = [_serve(tmp_path, b.url, model_dir, tmp_path / f"serve{i}.log") for i in range(2)]
+    try:
+        clients = []
+        deadline = time.monotonic() + 240
+        for i, (proc, base_url) in enumerate(servers):
+            while True:
+                assert proc.poll() is None, (tmp_path / f"serve{i}.log").read_text()[-3000:]
+                try:
+                    if httpx.get(base_url + "/health", timeout=5).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.5)
+            clients.append(httpx.Client(base_url=base_url, timeout=60))
+
+        word = "thủy canh"  # no bundled document says it: only the added document matches
+        replaced, removed = base[1]["doc_id"], base[2]["doc_id"]
+        for c in clients:  # every per-process cache is filled from the first generation
+            h = c.get("/health").json()
+            assert h["generation"] == b.generation() and h["documents"] == len(base)
+            assert {d["doc_id"] for d in c.get("/documents").json()["documents"]} == set(docs)
+            assert not [x for x in c.get("/search", params={"q": word, "mode": "bm25"}).json()["hits"]
+                        if x["doc_id"] == "added"]
+            c.get("/search", params={"q": "kế hoạch triển khai"}).raise_for_status()
+            c.get(f"/documents/{replaced}").raise_for_status()
+
+        added = _renamed(base[0], "added", n_clauses=6)
+        for cl in added["clauses"][2:4]:
+            cl["text"] += f" Ứng dụng công nghệ {word} trong sản xuất nông nghiệp."
+            cl["search_text"] += f" Ứng dụng công nghệ {word} trong sản xuất nông nghiệp."
+        shorter = _renamed(base[1], replaced, n_clauses=7)
+        shorter["sha256"] = "edited"
+        vec = {**_vectors_of(added, files, base[0]["doc_id"]), **_vectors_of(shorter, files, replaced)}
+        gen = b.write([added, shorter], [removed], vec)
+
+        for c in clients:
+            h = c.get("/health").json()
+            assert h["generation"] == gen and h["documents"] == len(base)  # +1 added, -1 removed
+            listed = {d["doc_id"]: d for d in c.get("/documents").json()["documents"]}
+            assert set(listed) == set(docs) - {removed} | {"added"}
+            assert listed[replaced]["clauses"] == 7 and listed["added"]["clauses"] == 6
+            detail = c.get(f"/documents/{replaced}").json()
+            assert detail["document"]["clauses"] == len(detail["clauses"]) == 7
+            assert c.get(f"/documents/{removed}").status_code == 404
+            hits = c.get("/search", params={"q": word, "mode": "bm25", "k": 5}).json()["hits"]
+            assert {x["clause_id"] for x in hits[:2]} == {cl["clause_id"] for cl in added["clauses"][2:4]}
+            hybrid = c.get("/search", params={"q": f"ứng dụng công nghệ {word}", "k": 10}).json()["hits"]
+            assert hybrid and removed not in {x["doc_id"] for x in hybrid}
+            assert added["clauses"][2]["clause_id"] in {x["clause_id"] for x in hybrid}
+            assert c.get("/ask", params={"q": f"Ai chủ trì ứng dụng công nghệ {word}?"}).status_code == 200
+        gens = {c.get("/health").json()["generation"] for c in clients}
+        assert gens == {gen}
+        for c in clients:
+            c.close()
+    finally:
+        for proc, _ in servers:
+            _stop(proc)
+        b.close()

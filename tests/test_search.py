@@ -62,6 +62,17 @@ def test_filters(engine):
         assert r.hits and all(h["doc"]["province"] == "Kon Tum" for h in r.hits)
 
 
+def test_type_filter(engine):
+    from policyqa.search import filter_mask
+
+    assert filter_mask(engine, Filters(type="KE HOACH")).types == ("Kế hoạch",)  # the corpus's spelling
+    plain = search(engine, "tuyên truyền", k=5)
+    typed = search(engine, "tuyên truyền", k=5, filters=Filters(type="ke hoach"))
+    assert [h["clause_id"] for h in typed.hits] == [h["clause_id"] for h in plain.hits]  # every bundled plan is one
+    assert typed.filters == {"type": "ke hoach"}
+    assert search(engine, "tuyên truyền", k=5, filters=Filters(type="Nghị định")).hits == []
+
+
 def test_without_place():
     from policyqa.search import without_place
 

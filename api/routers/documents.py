@@ -7,18 +7,20 @@ from fastapi import APIRouter, Depends
 from policyqa import documents, validate
 
 from .. import schemas
-from ..deps import engine
+from ..deps import engine, pinned
 
 router = APIRouter(tags=["documents"])
 
 
 @router.get("/documents", response_model=schemas.DocumentsResponse, response_model_exclude_unset=True, summary="Documents with metadata and clause counts")
+@pinned
 def list_documents(eng=Depends(engine)):
     return {"documents": [documents.summary(d) for d in eng.docs.values()]}
 
 
 @router.get("/documents/{doc:path}", response_model=schemas.DocumentDetail, response_model_exclude_unset=True,
             responses={404: {"model": schemas.Error}}, summary="One document with its header and clauses")
+@pinned
 def get_document(doc: str, eng=Depends(engine)):
     try:
         did = validate.document(eng.docs, doc, "doc")
@@ -30,6 +32,7 @@ def get_document(doc: str, eng=Depends(engine)):
 
 @router.get("/clauses/{clause_id}", response_model=schemas.Clause, response_model_exclude_unset=True,
             responses={404: {"model": schemas.Error}}, summary="One clause with its citation and task fields")
+@pinned
 def get_clause(clause_id: str, eng=Depends(engine)):
     try:
         cid = validate.clause_id(eng, clause_id)

@@ -17,7 +17,8 @@ def health(request: Request):
     if eng is None:
         body = schemas.Health(status="unavailable", error=holder.last_error)
         return JSONResponse(body.model_dump(), status_code=503)
-    man = eng.manifest
-    return {"status": "ok", "generation": holder.generation(), "loaded_at": holder.loaded_at,
-            "reloads": holder.reloads, "model": man.get("model", {}), "documents": len(eng.docs),
-            "clauses": len(eng.rows), "error": holder.last_error}
+    with eng.snapshot() as eng:  # generation, model and counts of one committed generation (the one queries see)
+        man = eng.manifest
+        return {"status": "ok", "generation": eng.generation, "loaded_at": holder.loaded_at,
+                "reloads": holder.reloads, "model": man.get("model", {}), "documents": len(eng.docs),
+                "clauses": len(eng.rows), "error": holder.last_error}

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query
 from policyqa import validate
 
 from .. import schemas
-from ..deps import engine
+from ..deps import engine, pinned
 
 router = APIRouter(tags=["queries"])
 
 
 def _filters(eng, p: schemas.FilterBody):
-    return validate.filters(eng.docs, p.province, p.doc, p.level, p.date_from, p.date_to)
+    return validate.filters(eng.docs, p.province, p.doc, p.level, p.date_from, p.date_to, p.type)
 
 
 def _search(eng, p: schemas.SearchBody) -> dict:
@@ -48,42 +48,50 @@ def _align(eng, p: schemas.AlignBody) -> dict:
 
 
 @router.get("/search", response_model=schemas.SearchResponse, response_model_exclude_unset=True, summary="Ranked clauses with citations")
+@pinned
 def search_get(p: Annotated[schemas.SearchBody, Query()], eng=Depends(engine)):
     return _search(eng, p)
 
 
 @router.post("/search", response_model=schemas.SearchResponse, response_model_exclude_unset=True, summary="Ranked clauses (JSON body)")
+@pinned
 def search_post(p: schemas.SearchBody, eng=Depends(engine)):
     return _search(eng, p)
 
 
 @router.get("/ask", response_model=schemas.AskResponse, response_model_exclude_unset=True, summary="Short grounded answers per document")
+@pinned
 def ask_get(p: Annotated[schemas.AskBody, Query()], eng=Depends(engine)):
     return _ask(eng, p)
 
 
 @router.post("/ask", response_model=schemas.AskResponse, response_model_exclude_unset=True, summary="Grounded answers (JSON body)")
+@pinned
 def ask_post(p: schemas.AskBody, eng=Depends(engine)):
     return _ask(eng, p)
 
 
 @router.get("/compare", response_model=schemas.CompareResponse, response_model_exclude_unset=True,
             summary="The clause of every document that states a task, side by side, with word diffs")
+@pinned
 def compare_get(p: Annotated[schemas.CompareBody, Query()], eng=Depends(engine)):
     return _compare(eng, p)
 
 
 @router.post("/compare", response_model=schemas.CompareResponse, response_model_exclude_unset=True, summary="Compare (JSON body)")
+@pinned
 def compare_post(p: schemas.CompareBody, eng=Depends(engine)):
     return _compare(eng, p)
 
 
 @router.get("/compare/align", response_model=schemas.AlignResponse, response_model_exclude_unset=True,
             summary="Whole-document view: each clause of doc_a with its counterpart in doc_b")
+@pinned
 def align_get(p: Annotated[schemas.AlignBody, Query()], eng=Depends(engine)):
     return _align(eng, p)
 
 
 @router.post("/compare/align", response_model=schemas.AlignResponse, response_model_exclude_unset=True, summary="Align (JSON body)")
+@pinned
 def align_post(p: schemas.AlignBody, eng=Depends(engine)):
     return _align(eng, p)

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Query
 from policyqa import validate
 
 from .. import schemas
-from ..deps import engine
+from ..deps import engine, pinned
 
 router = APIRouter(tags=["tasks"])
 
 
 @router.get("/tasks", response_model=schemas.TasksResponse, response_model_exclude_unset=True,
             summary="Tasks of the plans, filtered by document, agency and role, province, deadline")
+@pinned
 def list_tasks(p: Annotated[schemas.TasksQuery, Query()], eng=Depends(engine)):
     from policyqa.tasks import query_tasks
 

@@ -1,11 +1,14 @@
 """The PostgreSQL + pgvector backend (policyqa.backend.Backend), for several servers and editors sharing one database.
 
-Reads use a connection pool; each ranking call runs in one read-only REPEATABLE READ transaction, so its statistics
-and candidates come from one committed state. Writes are one transaction each, serialised by an advisory lock (the
+Reads use a connection pool. Inside `with backend.snapshot():` every read of the thread (or asyncio task) goes
+through one pooled connection held in a READ ONLY REPEATABLE READ transaction, so a whole query — generation,
+manifest, candidates, their scores, their records — sees one committed state; outside a snapshot each ranking call
+is its own such transaction. Writes are one transaction each, serialised by an advisory lock (the
 corpus statistics they update are shared), so concurrent editors queue instead of overwriting each other, and a
 reader sees a document with all its clauses, vectors and tasks, or not at all."""
 from __future__ import annotations
 
+import contextvars
 import math
 import threading
 from collections import Counter
@@ -30,6 +33,14 @@ HNSW_EF_SEARCH = 200
 FIRST_PASS_POSTINGS = 5_000
 
 
+# (backend, connection, generation) of the snapshot open in this thread / asyncio task, if any. A context variable,
+# not an attribute: request threads of one service share the backend but each pins its own connection.
+_PINNED: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("policyqa_pg_snapshot", default=None)
+# generations whose per-generation values (manifest, restorer) stay cached: the current one and the one before it,
+# which queries that opened their snapshot just before a write still read
+_CACHED_GENERATIONS = 2
+
+
 def _configure(conn) -> None:
     from pgvector.psycopg import register_vector
 
@@ -42,19 +53,23 @@ class PostgresBackend:
     def __init__(self, pool, url: str):
         self.pool = pool
         self.url = url
-        self._cache: dict[str, tuple[str, object]] = {}  # name -> (generation, value): per-query reads stay cheap
+        self._cache: dict[str, dict[str, object]] = {}  # name -> {generation: value}: per-query reads stay cheap
         self._cache_lock = threading.Lock()
 
     def _per_generation(self, name: str, compute):
-        """`compute()` once per published generation (the manifest and the restorer are read on every query)."""
-        gen = self.generation()
-        hit = self._cache.get(name)
-        if hit and hit[0] == gen:
-            return hit[1]
-        with self._cache_lock:
+        """`compute()` once per published generation (the manifest and the restorer are read on every query). The
+        generation and the value come from one snapshot (the caller's, or one opened here), so a value is never
+        filed under a generation it was not computed from."""
+        with self.snapshot() as gen:
+            hit = self._cache.get(name, {})
+            if gen in hit:
+                return hit[gen]
             value = compute()
-            self._cache[name] = (gen, value)
-        return value
+            with self._cache_lock:
+                kept = {**self._cache.get(name, {}), gen: value}
+                newest = sorted(kept, key=_generation_order)[-_CACHED_GENERATIONS:]
+                self._cache[name] = {g: kept[g] for g in newest}
+            return value
 
     # --- lifecycle -------------------------------------------------------------------------------------------
     @classmethod
@@ -82,22 +97,61 @@ class PostgresBackend:
         self.close()
 
     @contextmanager
+    def snapshot(self):
+        """`with backend.snapshot() as generation:` — every read of this backend inside the block, in this thread or
+        asyncio task, runs on one pooled connection in one READ ONLY REPEATABLE READ transaction: one committed
+        generation, whatever writers commit meanwhile. Re-entrant. The connection returns to the pool at the end
+        of the block (hold it for one query, not longer: the pool has `max_size` connections). Work handed to
+        other threads inside the block sees the snapshot only if it runs in a copy of this context
+        (`contextvars.copy_context().run`); psycopg serialises their statements on the one connection."""
+        pinned = _PINNED.get()
+        if pinned is not None and pinned[0] is self:
+            yield pinned[2]
+            return
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # the transaction's first query fixes its snapshot: this generation is the snapshot's
+            gen = str(conn.execute("SELECT generation FROM state").fetchone()[0])
+            token = _PINNED.set((self, conn, gen))
+            try:
+                yield gen
+            finally:
+                _PINNED.reset(token)
+
+    def _pinned_conn(self):
+        pinned = _PINNED.get()
+        return pinned[1] if pinned is not None and pinned[0] is self else None
+
+    @contextmanager
     def _read(self):
-        """One consistent snapshot for a multi-statement read."""
+        """One consistent snapshot for a multi-statement read: the caller's snapshot, or a transaction of its own."""
+        conn = self._pinned_conn()
+        if conn is not None:
+            yield conn
+            return
         with self.pool.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield conn
 
     def _one(self, sql: str, params=()):
+        conn = self._pinned_conn()
+        if conn is not None:
+            return conn.execute(sql, params).fetchone()
         with self.pool.connection() as conn:
             return conn.execute(sql, params).fetchone()
 
     def _all(self, sql: str, params=()):
+        conn = self._pinned_conn()
+        if conn is not None:
+            return conn.execute(sql, params).fetchall()
         with self.pool.connection() as conn:
             return conn.execute(sql, params).fetchall()
 
     # --- reading ---------------------------------------------------------------------------------------------
     def generation(self) -> str:
+        pinned = _PINNED.get()
+        if pinned is not None and pinned[0] is self:
+            return pinned[2]
         return str(self._one("SELECT generation FROM state")[0])
 
     def manifest(self) -> dict:
@@ -464,6 +518,11 @@ def _model_changed(old: dict, new: dict) -> bool:
             embedding_class(embedding_path(old))) != \
         (n.get("fingerprint"), n.get("dim"), np_.get("tokenizer"), np_.get("tokenizer_version"),
          embedding_class(embedding_path(new)))
+
+
+def _generation_order(gen: str):
+    """Generations are the committed-write counter; order them as numbers."""
+    return int(gen) if gen.isdigit() else -1
 
 
 def _array(v) -> np.ndarray:

@@ -34,7 +34,7 @@ def tasks_command(ctx, doc, agency, role, province, due_from, due_to, as_json, c
         sys.exit(1)
 
     try:
-        table = query_tasks(Engine.load(ctx.obj["settings"]), doc=doc, agency=agency, role=role, province=province,
+        table = query_tasks(ctx.with_resource(Engine.load(ctx.obj["settings"]).snapshot()), doc=doc, agency=agency, role=role, province=province,
                             due_from=due_from, due_to=due_to)
     except (ValueError, FileNotFoundError, RuntimeError) as e:
         fail(str(e))
