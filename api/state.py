@@ -54,9 +54,11 @@ def published_marker(settings: Settings) -> tuple:
 
 
 def _default_embedder(settings: Settings):
-    from index.embedder import SentenceTransformerEmbedder
+    # the query path of the published index's kind (ONNX Runtime for an fp32 or int8 index, no torch), as the
+    # CLI uses: the service used torch here before, ~2x slower per query on 2 cores (scripts/bench_service.py)
+    from index.embedder import embedder_for_index
 
-    return SentenceTransformerEmbedder(settings.model_dir)
+    return embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
 
 
 class EngineHolder:

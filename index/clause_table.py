@@ -93,6 +93,8 @@ def write(path: Path, docs: list[dict], batch: int = 20_000) -> int:
 class ClauseTable:
     """A memory-mapped clause file: column access for ranking and filters, dicts for the clauses asked for."""
 
+    SLICE_ROWS = 2000  # up to this many rows, one-row slices; beyond, one take() over the table
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self._source = pa.memory_map(str(path), "r")
@@ -131,8 +133,14 @@ class ClauseTable:
         idx = list(idx)
         if not idx:
             return []
-        sub = self.table.take(pa.array(idx, pa.int64())).to_pylist()
-        return [_record(r) for r in sub]
+        if idx == list(range(idx[0], idx[0] + len(idx))):  # a document's clauses: one zero-copy slice
+            return self.rows_slice(idx[0], idx[0] + len(idx))
+        if len(idx) <= self.SLICE_ROWS:
+            # Table.take gathers every column of the whole mapped table (measured 130 ms for 10 rows of 10^5);
+            # a one-row slice is zero-copy (0.035 ms a row)
+            sl = self.table.slice
+            return [_record(sl(i, 1).to_pylist()[0]) for i in idx]
+        return [_record(r) for r in self.table.take(pa.array(idx, pa.int64())).to_pylist()]
 
     def rows_slice(self, start: int, stop: int) -> list[dict]:
         return [_record(r) for r in self.table.slice(start, stop - start).to_pylist()]

@@ -201,17 +201,16 @@ class FilesBackend:
         return self._bm25[bool(folded)].scores(tokens)
 
     def lexical(self, tokens: list[str], folded: bool, flt: ClauseFilter, n: int) -> list[tuple[str, float]]:
-        s = self._bm25_all(tokens, folded)
-        allowed = s > 0
-        if flt is not None and flt.active():
-            allowed &= self._mask(flt)
-        rows = dense.top_rows(s, np.flatnonzero(allowed), n)
+        # exact top n without scoring every posting (BM25Index.top); the filter is applied before ranking
+        mask = self._mask(flt) if flt is not None and flt.active() else None
+        rows, s = self._bm25[bool(folded)].top(tokens, n, mask)
         ids = self.table.ids
-        return [(ids[r], float(s[r])) for r in rows]
+        return [(ids[r], float(v)) for r, v in zip(rows.tolist(), s.tolist())]
 
     def lexical_scores(self, tokens: list[str], folded: bool, clause_ids: Sequence[str]) -> np.ndarray:
-        s = self._bm25_all(tokens, folded)
-        return s[self._rows_of(clause_ids)] if len(clause_ids) else np.zeros(0, dtype=np.float32)
+        if not len(clause_ids):
+            return np.zeros(0, dtype=np.float32)
+        return self._bm25[bool(folded)].scores_of(tokens, np.asarray(self._rows_of(clause_ids), dtype=np.int64))
 
     def dense(self, vector: np.ndarray, flt: ClauseFilter, n: int) -> list[tuple[str, float]]:
         allowed = self.rows_allowed(flt)

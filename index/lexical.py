@@ -123,10 +123,44 @@ def tokenize_both(texts: list[str], scheme: str = "syllable+bigram",
 
 
 class BM25Index:
+    """bm25s's index (per-posting BM25 scores precomputed, stored column by column: one column per token, the
+    rows of the clauses holding it in ascending order) with an exact top-k that does not score every posting.
+
+    `top` is MaxScore over those columns: query tokens are taken by descending upper bound (the token's highest
+    posting score times its count in the query); the clauses holding the tokens taken so far are the candidates,
+    scored fully (every query token looked up by binary search in its column); once the bound of the tokens not
+    taken is below the n-th best candidate score, no other clause can reach the top n, so the common tokens'
+    long columns are never read. Scores are summed in the same order and float32 precision as bm25s's
+    get_scores, so scores and ranking (ties by row) are identical to scoring every clause (tested)."""
+
+    # above these shares of the corpus, scoring every posting is cheaper than binary searches per clause
+    FULL_IF_CANDIDATES = 0.25
+    FULL_IF_ROWS = 0.125
+    # Below this many postings for the whole query, scoring them all is cheaper than MaxScore's bookkeeping:
+    # numpy's add.at adds ~3*10^8 postings/s here, MaxScore costs ~1 ms of fixed work (measured at 10^5 clauses
+    # with /tmp scripts like tests/test_bm25_topk.py: 0.2-0.5 ms full vs 0.9-1.6 ms MaxScore for queries of up to
+    # 2*10^5 postings). Long queries over 10^6 clauses are where MaxScore pays.
+    FULL_IF_POSTINGS = 1 << 18
+
     def __init__(self, retriever, k1: float, b: float):
         self.retriever = retriever
         self.k1, self.b = k1, b
         self.vocab = retriever.vocab_dict
+        sc = retriever.scores
+        self.num_docs = int(sc["num_docs"])
+        self._data = np.asarray(sc["data"], dtype=np.float32)
+        self._indices = np.asarray(sc["indices"])
+        self._indptr = np.asarray(sc["indptr"], dtype=np.int64)
+        n_tok = len(self._indptr) - 1
+        lengths = np.diff(self._indptr)
+        self._max = np.zeros(n_tok, dtype=np.float32)  # each token's highest posting score: its upper bound
+        nonempty = np.flatnonzero(lengths > 0)
+        if nonempty.size and len(self._data) == self._indptr[-1]:
+            self._max[nonempty] = np.maximum.reduceat(self._data, self._indptr[nonempty])
+        # the exact top-k relies on rows ascending within a column and on no score outside the postings
+        # (bm25s's BM25L/BM25+ add a per-token score to every clause): otherwise score everything, as before
+        self.exact_topk = (getattr(retriever, "nonoccurrence_array", None) is None and len(self._data) == self._indptr[-1]
+                           and _columns_sorted(self._indices, self._indptr))
 
     @classmethod
     def build(cls, corpus_tokens: list[list[str]], k1: float = 1.2, b: float = 0.75) -> "BM25Index":
@@ -135,12 +169,131 @@ class BM25Index:
         r.index([t or [""] for t in corpus_tokens], show_progress=False)
         return cls(r, k1, b)
 
+    def token_ids(self, query_tokens: list[str]) -> np.ndarray:
+        """Ids of the query tokens the index knows, in query order, repeats kept (each occurrence counts)."""
+        v = self.vocab
+        return np.array([v[t] for t in query_tokens if t and t in v], dtype=np.int64)
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
+        """BM25 of every clause (bm25s get_scores)."""
         known = [t for t in query_tokens if t in self.vocab and t]
-        n = self.retriever.scores["num_docs"]
         if not known:
-            return np.zeros(n, dtype=np.float32)
+            return np.zeros(self.num_docs, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+    def _all(self, tids: np.ndarray) -> np.ndarray:
+        if not self.exact_topk:
+            return np.asarray(self.retriever.get_scores([int(t) for t in tids]), dtype=np.float32) if len(tids) \
+                else np.zeros(self.num_docs, dtype=np.float32)
+        out = np.zeros(self.num_docs, dtype=np.float32)
+        ip, ind, data = self._indptr, self._indices, self._data
+        for t in tids:  # a column holds a row once: a fancy-indexed add is np.add.at's result, token by token
+            s, e = ip[t], ip[t + 1]
+            out[ind[s:e]] += data[s:e]
+        return out
+
+    def _lookup(self, tids: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """BM25 of the given rows: each query token's posting found by binary search in its column."""
+        out = np.zeros(len(rows), dtype=np.float32)
+        if not len(rows):
+            return out
+        ip, ind, data = self._indptr, self._indices, self._data
+        for t in tids:  # query order, float32: the same additions as scoring every clause
+            s, e = ip[t], ip[t + 1]
+            if s == e:
+                continue
+            col = ind[s:e]
+            pos = np.minimum(np.searchsorted(col, rows), e - s - 1)
+            out += np.where(col[pos] == rows, data[s:e][pos], np.float32(0))
+        return out
+
+    def scores_of(self, query_tokens: list[str], rows: np.ndarray) -> np.ndarray:
+        """BM25 of the given rows only (equal to scores(query_tokens)[rows])."""
+        rows = np.asarray(rows, dtype=np.int64)
+        tids = self.token_ids(query_tokens)
+        if not len(tids) or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        if not self.exact_topk or len(rows) > self.FULL_IF_ROWS * self.num_docs:
+            return self._all(tids)[rows]
+        return self._lookup(tids, rows)
+
+    def top(self, query_tokens: list[str], n: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of the n best clauses with a score > 0 among `allowed` (a boolean mask over rows; all
+        when None), best first, ties by row: exactly what sorting the scores of every clause gives."""
+        from .dense import top_rows
+
+        tids = self.token_ids(query_tokens)
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if not len(tids) or n <= 0:
+            return empty
+        if not self.exact_topk:
+            return self._top_of_all(self._all(tids), n, allowed)
+        if allowed is not None:
+            n_allowed = int(allowed.sum())
+            if n_allowed == 0:
+                return empty
+            if n_allowed <= self.FULL_IF_ROWS * self.num_docs:  # a narrow filter: score its clauses directly
+                rows = np.flatnonzero(allowed)
+                s = self._lookup(tids, rows)
+                keep = s > 0
+                rows, s = rows[keep], s[keep]
+                pos = top_rows(s, None, n)
+                return rows[pos], s[pos]
+        if int((self._indptr[tids + 1] - self._indptr[tids]).sum()) <= self.FULL_IF_POSTINGS:
+            return self._top_of_all(self._all(tids), n, allowed)
+        uniq, counts = np.unique(tids, return_counts=True)
+        bound = counts * self._max[uniq].astype(np.float64)
+        order = np.argsort(-bound, kind="stable")
+        rest = np.concatenate([np.cumsum(bound[order][::-1])[::-1][1:], [0.0]])  # bound of the tokens not taken
+        ip, ind, data = self._indptr, self._indices, self._data
+        partial = np.zeros(self.num_docs, dtype=np.float32)  # scores over the tokens taken: lower bounds
+        seen = np.zeros(self.num_docs, dtype=bool)
+        cand: list[np.ndarray] = []
+        postings = 0
+        for i, j in enumerate(order):
+            t = uniq[j]
+            s, e = ip[t], ip[t + 1]
+            postings += e - s
+            if postings > self.FULL_IF_CANDIDATES * self.num_docs:  # the candidates would be most clauses
+                return self._top_of_all(self._all(tids), n, allowed)
+            col = ind[s:e]
+            partial[col] += data[s:e] * np.float32(counts[j])
+            new = col[~seen[col]]
+            seen[new] = True
+            if allowed is not None:
+                new = new[allowed[new]]
+            cand.append(new)
+            if rest[i] == 0:
+                break
+            rows = np.concatenate(cand)
+            if len(rows) < n:
+                continue
+            # the n-th best lower bound: n clauses score at least this much; any clause without a token taken
+            # scores at most rest[i] (margins cover float32 rounding)
+            kth = float(np.partition(partial[rows], len(rows) - n)[len(rows) - n]) * (1 - 1e-5)
+            if rest[i] * (1 + 1e-5) + 1e-6 < kth:
+                break
+        else:
+            i = len(order) - 1
+        rows = np.sort(np.concatenate(cand))
+        if rest[i] > 0:  # only clauses that could still reach the n-th best get scored exactly
+            kth = float(np.partition(partial[rows], len(rows) - n)[len(rows) - n]) * (1 - 1e-5)
+            rows = rows[partial[rows] + (rest[i] * (1 + 1e-5) + 1e-6) >= kth]
+        sc = self._lookup(tids, rows)  # exact, in query order: the same float32 sums as scoring every clause
+        keep = sc > 0
+        rows, sc = rows[keep], sc[keep]
+        pos = top_rows(sc, None, n)
+        return rows[pos], sc[pos]
+
+    @staticmethod
+    def _top_of_all(s: np.ndarray, n: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        from .dense import top_rows
+
+        ok = s > 0
+        if allowed is not None:
+            ok &= allowed
+        rows = top_rows(s, np.flatnonzero(ok), n)
+        return rows, s[rows]
 
     def save(self, path: Path) -> None:
         self.retriever.save(str(path), show_progress=False)
@@ -149,3 +302,13 @@ class BM25Index:
     def load(cls, path: Path) -> "BM25Index":
         r = _bm25s().BM25.load(str(path), show_progress=False, verbosity=0)
         return cls(r, r.k1, r.b)
+
+
+def _columns_sorted(indices: np.ndarray, indptr: np.ndarray) -> bool:
+    """Rows ascending (no repeats) within every column of a CSC matrix."""
+    if len(indices) < 2:
+        return True
+    up = np.diff(indices.astype(np.int64)) > 0
+    ends = indptr[1:-1] - 1  # a column's last posting: the next one starts another column
+    up[ends[(ends >= 0) & (ends < len(up))]] = True
+    return bool(up.all())
