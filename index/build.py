@@ -54,7 +54,7 @@ def previous_vectors(index_dir: Path, model_fp: str, notes: list[str] | None = N
     try:
         m = read_manifest_file(d)
         if m["model"].get("fingerprint") != model_fp or (path is not None and manifest.embedding_class(
-                manifest.embedding_path(m)) != manifest.embedding_class(path)):
+                manifest.embedding_path(m)) != manifest.embedding_class(path)) or manifest.int8_graph_problem(m):
             return {}
         bad = [p for p in verify(d, {"files": {k: v for k, v in m["files"].items()
                                                if k in ("embeddings.npy", "clauses.arrow")}}, full=True)
@@ -92,7 +92,8 @@ class Staged:
 
 
 def embed(texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray], progress=None) -> tuple[np.ndarray, int]:
-    """Vectors for `texts`, taking those in `cache` (text key -> vector) and adding the new ones to it."""
+    """Vectors for `texts`, taking those in `cache` (text key -> vector) and adding the new ones to it; each
+    distinct text is encoded once. Returns the vectors and the number of texts encoded."""
     keys = [text_key(t) for t in texts]
     todo = list(dict.fromkeys(k for k in keys if k not in cache))
     if todo:
@@ -116,14 +117,21 @@ def stage(docs: list[dict], embedder: Embedder, index_dir: Path, params: dict | 
     texts = [c["search_text"] for d in docs for c in d["clauses"]]
     reused_before = sum(1 for t in texts if text_key(t) in cache)
     t0 = time.perf_counter()
-    emb, _ = embed(texts, embedder, cache, progress)
+    emb, encoded = embed(texts, embedder, cache, progress)
     t1 = time.perf_counter()
-    stats = {"clauses": len(texts), "embedded": len(texts) - reused_before, "reused": reused_before}
+    # embedded: clauses whose vector is new in this build; encoded: distinct texts the model ran on (a text
+    # repeated across documents, as the codified law repeats gazette articles, is embedded once)
+    stats = {"clauses": len(texts), "embedded": len(texts) - reused_before, "reused": reused_before,
+             "encoded": encoded}
     build_id = uuid.uuid4().hex[:12]
     kind = dense.choose_kind(len(texts), params["faiss"])
+    emb_info = {"path": path, "device": getattr(embedder, "device", "cpu") if stats["embedded"] else "cpu"}
+    if path.startswith("onnx"):
+        from .onnx_export import RECIPE
+
+        emb_info["onnx_recipe"] = RECIPE  # int8 vectors are read only with the same recipe's graph
     man = manifest.make(getattr(embedder, "name", "embedder"), embedder.fingerprint, embedder.dim, docs,
-                        {**params, "faiss_kind": kind}, build_id,
-                        {"path": path, "device": getattr(embedder, "device", "cpu") if stats["embedded"] else "cpu"})
+                        {**params, "faiss_kind": kind}, build_id, emb_info)
     tmp = new_build_dir(index_dir)
     try:
         t2 = write_generation(tmp, docs, emb, man)

@@ -45,6 +45,19 @@ def embedding_class(path: str) -> str:
     return "int8" if path.endswith("int8") else "fp32"
 
 
+def int8_graph_problem(manifest: dict) -> str | None:
+    """int8 vectors depend on how the graph was quantised: an int8 index from another export recipe
+    (index/onnx_export.RECIPE, recorded by index.build) is not read with this one's queries, nor reused.
+    A manifest that records no recipe (the PostgreSQL backend's, indexes from before) is not checked."""
+    from .onnx_export import RECIPE
+
+    emb = manifest.get("embedding") or {}
+    if embedding_class(embedding_path(manifest)) != "int8" or emb.get("onnx_recipe", RECIPE) == RECIPE:
+        return None
+    return (f"built with the int8 graph of export recipe {emb.get('onnx_recipe')}, current is {RECIPE} "
+            "(rebuild to re-embed)")
+
+
 def docs_digest(docs: list[dict]) -> str:
     """Hash of the ingested content (clause texts, fields, metadata): a parser change that alters
     clauses invalidates the index even when the source files are byte-identical."""
@@ -60,6 +73,8 @@ def problems(manifest: dict, model_fp: str | None, docs: list[dict] | None, para
     if embedding is not None and embedding_class(embedding_path(manifest)) != embedding_class(embedding):
         out.append(f"built with embedding path {embedding_path(manifest)}, current is {embedding} "
                    "(set POLICYQA_EMBEDDING to match, or rebuild)")
+    elif embedding is not None and embedding_class(embedding) == "int8" and int8_graph_problem(manifest):
+        out.append(int8_graph_problem(manifest))
     if manifest.get("manifest_version") != MANIFEST_VERSION:
         out.append(f"manifest version {manifest.get('manifest_version')} != {MANIFEST_VERSION}")
     if model_fp is not None and manifest["model"]["fingerprint"] != model_fp:

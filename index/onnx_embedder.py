@@ -33,7 +33,9 @@ def providers() -> list[str]:
 
 class OnnxEmbedder:
     def __init__(self, model_dir: Path | str, quantized: bool = False, max_seq_length: int = 512,
-                 batch_size: int = 32, long_mode: str = "truncate", threads: int | None = None):
+                 batch_size: int = 32, long_mode: str = "truncate", threads: int | None = None,
+                 graph: Path | str | None = None):
+        """graph: another ONNX file of the same encoder (scripts/onnx_variants.py measures candidates with it)."""
         if long_mode not in LONG_MODES:
             raise ValueError(f"unknown long-clause mode {long_mode!r}; choose one of {LONG_MODES}")
         self.path = Path(model_dir)
@@ -49,6 +51,7 @@ class OnnxEmbedder:
         prompts = json.loads((self.path / "config_sentence_transformers.json").read_text()).get("prompts") or {}
         self._q, self._p = prompts.get("query", ""), prompts.get("passage", "")
         self._fp: str | None = None
+        self._graph = Path(graph) if graph else None
         self._session = None
         self._tok = None
 
@@ -69,17 +72,17 @@ class OnnxEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        if not onnx_export.is_current(self.path, self.fingerprint):
+        if self._graph is None and not onnx_export.is_current(self.path, self.fingerprint):
             onnx_export.export(self.path)  # first use without `make model`: export once, then reuse
         d = onnx_export.onnx_dir(self.path)
+        graph = self._graph or d / (onnx_export.INT8 if self.quantized else onnx_export.FP32)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = self.threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(str(d / (onnx_export.INT8 if self.quantized else onnx_export.FP32)),
-                                             opts, providers=providers())
-        tok = Tokenizer.from_file(str(d / "tokenizer.json"))
+        self._session = ort.InferenceSession(str(graph), opts, providers=providers())
+        tok = Tokenizer.from_file(str(self.path / "tokenizer.json"))
         tok.no_truncation()
         tok.no_padding()
         self._tok = tok

@@ -1,9 +1,15 @@
-"""Export the sentence-transformers model's transformer to ONNX (fp32), and a dynamic int8 copy.
+"""Export the sentence-transformers model's transformer to ONNX, optimised for inference, and a dynamic int8 copy.
 
 Done at set-up time (`make model` / `policyqa model`), or on first use, into an ignored folder next to the
 model (models/<name>-onnx/); never committed. Pooling (mean over the attention mask) and L2 normalisation
 stay in numpy (index/onnx_embedder.py), so the graph is the plain encoder: input_ids, attention_mask ->
-last_hidden_state. `export.json` records the source model's fingerprint: a stale export is redone."""
+last_hidden_state.
+
+Steps: the encoder is exported with eager attention (its MatMul/Softmax pattern is what ONNX Runtime's
+transformer optimizer recognises; the sdpa export is not fused), the graph is fused by
+`onnxruntime.transformers.optimizer` for BERT (multi-head attention, skip-layer-norm, bias-GELU, with the
+model's own head count and hidden size from its config), and the optimised graph is quantised with dynamic
+int8 weights. `export.json` records the source model's fingerprint and RECIPE: a stale export is redone."""
 from __future__ import annotations
 
 import json
@@ -14,9 +20,14 @@ import tempfile
 import warnings
 from pathlib import Path
 
-FP32 = "model.onnx"
-INT8 = "model.int8.onnx"
+FP32 = "model.onnx"  # the optimised fp32 graph
+INT8 = "model.int8.onnx"  # the optimised graph with dynamic int8 weights
 OPSET = 17
+# Bump when the export, optimisation or quantisation changes: an export of another recipe is redone.
+RECIPE = 2
+# Chosen by scripts/onnx_variants.py (speed and cosine to the torch reference on real clauses, one run):
+# docs/notes/embed-speed.md.
+QUANT = {"per_channel": True, "op_types": None}
 
 
 def onnx_dir(model_dir: Path) -> Path:
@@ -24,29 +35,33 @@ def onnx_dir(model_dir: Path) -> Path:
     return model_dir.parent / f"{model_dir.name}-onnx"
 
 
+def read_info(model_dir: Path) -> dict:
+    try:
+        return json.loads((onnx_dir(model_dir) / "export.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def is_current(model_dir: Path, source_fp: str) -> bool:
     out = onnx_dir(model_dir)
-    try:
-        info = json.loads((out / "export.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return info.get("source_fingerprint") == source_fp and (out / FP32).exists() and (out / INT8).exists()
+    info = read_info(model_dir)
+    return (info.get("source_fingerprint") == source_fp and info.get("recipe") == RECIPE
+            and (out / FP32).exists() and (out / INT8).exists())
 
 
-def export(model_dir: Path, force: bool = False) -> Path:
-    """Write model.onnx and model.int8.onnx for the model folder; returns the ONNX folder."""
+def model_shape(model_dir: Path) -> tuple[int, int]:
+    """(attention heads, hidden size) from the model's own config.json, for the attention fusion."""
+    cfg = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+    return int(cfg["num_attention_heads"]), int(cfg["hidden_size"])
+
+
+def export_raw(model_dir: Path, dest: Path) -> None:
+    """The bare encoder, exported by torch with eager attention (the pattern the optimizer fuses)."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from sentence_transformers import SentenceTransformer
 
-    from .embedder import folder_fingerprint
-
-    model_dir = Path(model_dir)
-    fp = folder_fingerprint(model_dir)
-    out = onnx_dir(model_dir)
-    if not force and is_current(model_dir, fp):
-        return out
-    st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+    st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True,
+                             model_kwargs={"attn_implementation": "eager"})
     encoder = st[0].auto_model.eval()
 
     class Encoder(torch.nn.Module):
@@ -59,26 +74,66 @@ def export(model_dir: Path, force: bool = False) -> Path:
         def forward(self, input_ids, attention_mask):
             return self.m(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
-    warnings.filterwarnings("ignore")  # the TorchScript exporter's deprecation and tracer warnings
-    logging.getLogger().setLevel(logging.ERROR)  # quantize_dynamic's "consider pre-processing" advice
     ids = torch.tensor([[0, 100, 200, 2], [0, 300, 2, 1]], dtype=torch.long)
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.long)
+    with torch.no_grad():
+        # The TorchScript exporter (dynamo=False) needs only the `onnx` package, which we install;
+        # the dynamo exporter would also need onnxscript.
+        torch.onnx.export(Encoder(encoder), (ids, mask), str(dest), dynamo=False, opset_version=OPSET,
+                          input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+                          dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
+                                        "attention_mask": {0: "batch", 1: "seq"},
+                                        "last_hidden_state": {0: "batch", 1: "seq"}})
+
+
+def optimise(src: Path, dest: Path, num_heads: int, hidden_size: int) -> dict:
+    """ONNX Runtime's BERT fusions (CPU, opt level 1: portable across machines); returns the fused-op counts."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    m = optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden_size,
+                       opt_level=1, use_gpu=False)
+    m.save_model_to_file(str(dest))
+    return {k: v for k, v in m.get_fused_operator_statistics().items() if v}
+
+
+def quantise(src: Path, dest: Path, per_channel: bool = False, op_types: list[str] | None = None) -> None:
+    """Dynamic int8: weights quantised once, activations per batch (no calibration data)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # the fused ops (com.microsoft domain) defeat ONNX shape inference: their outputs are float
+    quantize_dynamic(str(src), str(dest), weight_type=QuantType.QInt8, per_channel=per_channel,
+                     op_types_to_quantize=op_types, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
+def export(model_dir: Path, force: bool = False) -> Path:
+    """Write model.onnx (optimised fp32) and model.int8.onnx for the model folder; returns the ONNX folder."""
+    from .embedder import folder_fingerprint
+
+    model_dir = Path(model_dir)
+    fp = folder_fingerprint(model_dir)
+    out = onnx_dir(model_dir)
+    if not force and is_current(model_dir, fp):
+        return out
+    import onnxruntime
+    import torch
+
+    warnings.filterwarnings("ignore")  # the TorchScript exporter's deprecation and tracer warnings
+    logging.getLogger().setLevel(logging.ERROR)  # quantize_dynamic's "consider pre-processing" advice
+    heads, hidden = model_shape(model_dir)
     tmp = Path(tempfile.mkdtemp(prefix=".onnx-", dir=out.parent))
     try:
-        with torch.no_grad():
-            # The TorchScript exporter (dynamo=False) needs only the `onnx` package, which we install;
-            # the dynamo exporter would also need onnxscript.
-            torch.onnx.export(Encoder(encoder), (ids, mask), str(tmp / FP32), dynamo=False, opset_version=OPSET,
-                              input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
-                              dynamic_axes={"input_ids": {0: "batch", 1: "seq"},
-                                            "attention_mask": {0: "batch", 1: "seq"},
-                                            "last_hidden_state": {0: "batch", 1: "seq"}})
-        # Dynamic int8: weights of the MatMuls quantised once, activations per batch (no calibration data).
-        quantize_dynamic(str(tmp / FP32), str(tmp / INT8), weight_type=QuantType.QInt8)
+        export_raw(model_dir, tmp / "raw.onnx")
+        fused = optimise(tmp / "raw.onnx", tmp / FP32, heads, hidden)
+        (tmp / "raw.onnx").unlink()
+        quantise(tmp / FP32, tmp / INT8, QUANT["per_channel"], QUANT["op_types"])
         for f in ("tokenizer.json", "config_sentence_transformers.json"):
             shutil.copy2(model_dir / f, tmp / f)
-        (tmp / "export.json").write_text(json.dumps({"source": str(model_dir), "source_fingerprint": fp,
-                                                     "opset": OPSET, "torch": torch.__version__}, indent=1))
+        (tmp / "export.json").write_text(json.dumps({
+            "source": str(model_dir), "source_fingerprint": fp, "recipe": RECIPE, "opset": OPSET,
+            "torch": torch.__version__, "onnxruntime": onnxruntime.__version__,
+            "optimiser": {"model_type": "bert", "num_heads": heads, "hidden_size": hidden, "fused": fused},
+            "int8": {"weight_type": "QInt8", **QUANT}}, indent=1))
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)

@@ -1,7 +1,8 @@
 """Retrieval quality per embedding path, measured in one run: `policyqa eval` figures on the bundled eval
 set (eval/) and on ALQAC, for torch-fp32 (the reference), onnx-fp32 and onnx-int8 (and, with --windows,
 onnx-fp32 with long clauses split into windows instead of truncated). Picks nothing itself: prints the
-figures and each path's MRR@10 difference to torch-fp32 (the issue allows 0.005).
+figures and each path's hybrid and dense MRR@10 difference to torch-fp32, or to onnx-fp32 when torch-fp32 is
+not run (the issue allows 0.005).
 
     python scripts/embedding_quality.py [--alqac ../shared/benchmarks/alqac] [--paths ...] [--windows]
                                         [--alqac-queries Q --alqac-articles N] [--json out]
@@ -115,8 +116,9 @@ def main() -> None:
         ref_name = next((n for n in ("torch-fp32", "onnx-fp32") if part in out.get(n, {})), None)
         for name, _ in variants:
             if ref_name and part in out[name]:
-                d = out[name][part]["hybrid"]["mrr@10"] - out[ref_name][part]["hybrid"]["mrr@10"]
-                out[name][part][f"hybrid_mrr@10_minus_{ref_name}"] = round(d, 4)
+                for mode in ("hybrid", "dense"):  # the modes that use the vectors
+                    d = out[name][part][mode]["mrr@10"] - out[ref_name][part][mode]["mrr@10"]
+                    out[name][part][f"{mode}_mrr@10_minus_{ref_name}"] = round(d, 4)
     print(json.dumps(out, indent=1, ensure_ascii=False))
     if a.json_out:
         Path(a.json_out).write_text(json.dumps(out, indent=1, ensure_ascii=False), encoding="utf-8")

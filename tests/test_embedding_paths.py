@@ -1,8 +1,10 @@
 """The ONNX Runtime paths embed within a stated tolerance of the reference sentence-transformers model,
 on real clauses of the bundled plans; an index is never read with vectors from another path.
 
-Tolerances (cosine to the reference, per clause), from measurements on these clauses and on the shared corpora:
-onnx-fp32 min >= 0.999 (measured 0.99999); onnx-int8 mean >= 0.98, min >= 0.97 (measured 0.986 / 0.978)."""
+Tolerances (cosine to the reference, per clause), from measurements on these clauses and on the shared corpora
+(scripts/onnx_variants.py): onnx-fp32, the graph fused by ONNX Runtime's optimizer, min >= 0.999 (measured
+>= 0.99999); onnx-int8, that graph with per-channel dynamic int8 weights, mean >= 0.99, min >= 0.985 (measured
+0.996 / 0.993 on 300 clauses of ../shared/corpora; per-tensor int8 gave 0.985 / 0.975 and was replaced)."""
 from __future__ import annotations
 
 import numpy as np
@@ -43,7 +45,7 @@ def test_onnx_fp32_matches_reference(model_dir, clauses, reference):
 def test_onnx_int8_within_tolerance(model_dir, clauses, reference):
     e = make_embedder(model_dir, "onnx-int8")
     c = _cos(e.encode_passages(clauses), reference[0])
-    assert c.mean() >= 0.98 and c.min() >= 0.97, (c.mean(), c.min())
+    assert c.mean() >= 0.99 and c.min() >= 0.985, (c.mean(), c.min())
 
 
 def test_batching_and_order_do_not_change_vectors(model_dir, clauses):
@@ -86,3 +88,104 @@ def test_index_refuses_another_embedding_path(settings, home):
         Engine.load(settings, embedder=SentenceTransformerEmbedder(settings.model_dir))
     # without an explicit choice, queries use the fastest path of the index's kind
     assert Engine.load(settings).embedder.embedding_path == QUERY_PATH[embedding_class(built)]
+
+
+def test_export_is_the_optimised_graph_of_this_recipe(model_dir):
+    """The shipped fp32 graph is ONNX Runtime's fused BERT graph (one attention op per layer, with the model's
+    own head count and hidden size), and its int8 copy is quantised from it; export.json records both."""
+    import json
+
+    from index import onnx_export
+
+    make_embedder(model_dir, "onnx-fp32").encode_queries(["x"])  # exports on first use when `make model` did not
+    info = onnx_export.read_info(model_dir)
+    cfg = json.loads((model_dir / "config.json").read_text())
+    assert info["recipe"] == onnx_export.RECIPE
+    opt = info["optimiser"]
+    assert (opt["num_heads"], opt["hidden_size"]) == (cfg["num_attention_heads"], cfg["hidden_size"])
+    attention = opt["fused"].get("Attention", 0) + opt["fused"].get("MultiHeadAttention", 0)
+    assert attention == cfg["num_hidden_layers"], opt["fused"]
+    assert opt["fused"].get("SkipLayerNormalization", 0) >= cfg["num_hidden_layers"]
+    assert info["int8"] == {"weight_type": "QInt8", **onnx_export.QUANT}
+
+
+def test_stale_export_is_redone(tmp_path):
+    """An export of an older recipe, or of another model, is not current (the export runs again)."""
+    import json
+
+    from index import onnx_export
+
+    model = tmp_path / "m"
+    out = onnx_export.onnx_dir(model)
+    out.mkdir(parents=True)
+    for f in (onnx_export.FP32, onnx_export.INT8):
+        (out / f).write_bytes(b"x")
+    (out / "export.json").write_text(json.dumps({"source_fingerprint": "abc", "recipe": onnx_export.RECIPE}))
+    assert onnx_export.is_current(model, "abc")
+    assert not onnx_export.is_current(model, "another model")
+    (out / "export.json").write_text(json.dumps({"source_fingerprint": "abc"}))  # before recipes were recorded
+    assert not onnx_export.is_current(model, "abc")
+    (out / "export.json").write_text(json.dumps({"source_fingerprint": "abc", "recipe": onnx_export.RECIPE}))
+    (out / onnx_export.INT8).unlink()
+    assert not onnx_export.is_current(model, "abc")
+
+
+class _Counting:
+    """The real embedder, counting the texts it is asked to encode."""
+
+    def __init__(self, inner):
+        self.inner, self.seen = inner, []
+        self.dim, self.fingerprint, self.embedding_path = inner.dim, inner.fingerprint, inner.embedding_path
+
+    def encode_passages(self, texts, progress=None):
+        self.seen += texts
+        return self.inner.encode_passages(texts, progress)
+
+
+def test_a_text_repeated_across_documents_is_embedded_once(model_dir, clauses):
+    """The codified law repeats gazette articles word for word: one build encodes each distinct text once, and
+    every clause with that text gets the same vector."""
+    from index.build import embed, text_key
+
+    e = _Counting(make_embedder(model_dir, "onnx-fp32"))
+    texts = clauses[:6] + clauses[:3] + [clauses[4]]
+    emb, encoded = embed(texts, e, {})
+    assert encoded == 6 and sorted(e.seen) == sorted(clauses[:6])
+    assert np.array_equal(emb[6:9], emb[:3]) and np.array_equal(emb[9], emb[4])
+    # vectors of an earlier build (the cache) are taken as they are; only the other distinct texts are encoded
+    emb2, encoded2 = embed(texts, e, {text_key(texts[0]): emb[0], text_key(texts[1]): emb[1]})
+    assert encoded2 == 4 and _cos(emb2, emb).min() >= 0.9999
+
+
+def test_build_reports_encoded_distinct_texts(tmp_path, model_dir):
+    """stats: `embedded` counts clauses with a new vector, `encoded` the distinct texts the model ran on."""
+    from index.build import docs_from_rows, stage
+
+    rows = [{"clause_id": f"d{i}:{j}", "search_text": t} for i in range(2) for j, t in
+            enumerate(["Sở Y tế chủ trì triển khai tiêm chủng.", "Sở Tài chính bảo đảm kinh phí thực hiện."])]
+    docs = docs_from_rows([{**r, "doc_id": r["clause_id"].split(":")[0], "text": r["search_text"],
+                            "path": r["clause_id"].split(":")[1]} for r in rows])
+    st = stage(docs, make_embedder(model_dir, "onnx-fp32"), tmp_path / "index")
+    try:
+        assert st.stats["clauses"] == 4 and st.stats["embedded"] == 4 and st.stats["encoded"] == 2
+    finally:
+        st.discard()
+
+
+def test_int8_index_of_another_export_recipe_is_refused():
+    """int8 vectors change with the quantised graph: an int8 index records its export recipe, and queries with
+    another recipe's graph are refused (fp32 graphs of every recipe agree with torch, so fp32 is not checked)."""
+    from index import manifest, onnx_export
+
+    def man(path, **emb):
+        return {"manifest_version": manifest.MANIFEST_VERSION, "model": {"fingerprint": "f", "name": "m"},
+                "params": {"tokenizer_version": __import__("index.lexical").lexical.TOKENIZER_VERSION},
+                "embedding": {"path": path, "device": "cpu", **emb}}
+
+    same = man("onnx-int8", onnx_recipe=onnx_export.RECIPE)
+    old = man("onnx-int8", onnx_recipe=onnx_export.RECIPE - 1)
+    assert manifest.problems(same, "f", None, embedding="onnx-int8") == []
+    bad = manifest.problems(old, "f", None, embedding="onnx-int8")
+    assert len(bad) == 1 and "export recipe" in bad[0]
+    assert manifest.problems(man("onnx-fp32", onnx_recipe=1), "f", None, embedding="onnx-fp32") == []
+    assert manifest.problems(man("onnx-int8"), "f", None, embedding="onnx-int8") == []  # no recipe recorded

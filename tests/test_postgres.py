@@ -96,6 +96,19 @@ def test_schema_is_versioned_and_migrations_are_idempotent(pg, bundled):
     assert isinstance(bundled, Backend)
 
 
+def test_no_session_state_for_transaction_pooling(bundled):
+    """Nothing is left on a pooled connection between transactions (a transaction-pooling PgBouncer may hand the
+    next transaction another server connection): no server-side prepared statement, even for statements that
+    psycopg would prepare after 5 runs on one connection."""
+    from policyqa.backend import ClauseFilter as F
+
+    with bundled.snapshot():  # one connection for all of it
+        for _ in range(8):
+            bundled.lexical(["kế", "hoạch"], False, F(), 5)
+            bundled.clause("nope:0")
+        assert bundled._all("SELECT name, statement FROM pg_prepared_statements") == []
+
+
 def test_reads_match_the_files_backend(bundled, engine, docs):
     files = engine.backend
     ids = files.clause_ids()

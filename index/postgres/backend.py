@@ -83,8 +83,10 @@ class PostgresBackend:
                 migrate.migrate(conn)
         except psycopg.OperationalError as e:
             raise ConnectionError(f"cannot connect to the database {_redact(url)}: {str(e).strip()}") from e
+        # prepare_threshold=None: psycopg would otherwise prepare a statement run 5 times on a connection, session
+        # state that a transaction-pooling PgBouncer (docs/deploy.md) does not keep on the same server connection
         pool = ConnectionPool(url, min_size=min_size, max_size=max_size, configure=_configure,
-                              kwargs={"autocommit": True}, open=True, name="policyqa")
+                              kwargs={"autocommit": True, "prepare_threshold": None}, open=True, name="policyqa")
         return cls(pool, url)
 
     def close(self) -> None:
