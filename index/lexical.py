@@ -126,7 +126,8 @@ class BM25Index:
     """bm25s's index (per-posting BM25 scores precomputed, stored column by column: one column per token, the
     rows of the clauses holding it in ascending order) with an exact top-k that does not score every posting.
 
-    `top` is MaxScore over those columns: query tokens are taken by descending upper bound (the token's highest
+    `top` scores every posting of the query's tokens (measured faster up to 10^6 clauses, see FULL_IF_POSTINGS)
+    and, for queries with more postings than that, runs MaxScore over those columns: query tokens are taken by descending upper bound (the token's highest
     posting score times its count in the query); the clauses holding the tokens taken so far are the candidates,
     scored fully (every query token looked up by binary search in its column); once the bound of the tokens not
     taken is below the n-th best candidate score, no other clause can reach the top n, so the common tokens'
@@ -136,11 +137,12 @@ class BM25Index:
     # above these shares of the corpus, scoring every posting is cheaper than binary searches per clause
     FULL_IF_CANDIDATES = 0.25
     FULL_IF_ROWS = 0.125
-    # Below this many postings for the whole query, scoring them all is cheaper than MaxScore's bookkeeping:
-    # numpy's add.at adds ~3*10^8 postings/s here, MaxScore costs ~1 ms of fixed work (measured at 10^5 clauses
-    # with /tmp scripts like tests/test_bm25_topk.py: 0.2-0.5 ms full vs 0.9-1.6 ms MaxScore for queries of up to
-    # 2*10^5 postings). Long queries over 10^6 clauses are where MaxScore pays.
-    FULL_IF_POSTINGS = 1 << 18
+    # Below this many postings for the whole query, score them all: numpy's add.at makes that cheaper than
+    # MaxScore's bookkeeping for every eval query measured (python scripts/bench_bm25.py, 2026-11-23): at 10^5 real
+    # paragraphs full p50 0.3-0.7 ms vs MaxScore 1.4-21 ms; at 10^6 (20-word windows) full p50/p95 2.5/4.3 ms vs
+    # MaxScore 11.4/59.7 ms. So MaxScore is kept (exact, tested) only for queries beyond 2^24 postings, a region
+    # not measured, where scoring every posting would cost tens of ms.
+    FULL_IF_POSTINGS = 1 << 24
 
     def __init__(self, retriever, k1: float, b: float):
         self.retriever = retriever
