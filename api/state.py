@@ -55,7 +55,8 @@ def published_marker(settings: Settings) -> tuple:
 
 def _default_embedder(settings: Settings):
     # the query path of the published index's kind (ONNX Runtime for an fp32 or int8 index, no torch), as the
-    # CLI uses: the service used torch here before, ~2x slower per query on 2 cores (scripts/bench_service.py)
+    # CLI uses. The service used torch here before: as fast for one query on an idle machine (15 vs 14 ms), 3-4x
+    # slower at load average 11 (84-98 vs 22-27 ms; docs/notes/serve-fast.md)
     from index.embedder import embedder_for_index
 
     return embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)

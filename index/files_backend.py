@@ -197,11 +197,8 @@ class FilesBackend:
         return np.flatnonzero(self._mask(flt))
 
     # --- ranking ----------------------------------------------------------------------------------------------
-    def _bm25_all(self, tokens: list[str], folded: bool) -> np.ndarray:
-        return self._bm25[bool(folded)].scores(tokens)
-
     def lexical(self, tokens: list[str], folded: bool, flt: ClauseFilter, n: int) -> list[tuple[str, float]]:
-        # exact top n without scoring every posting (BM25Index.top); the filter is applied before ranking
+        # exact top n (BM25Index.top: a narrow filter's clauses scored alone); the filter applies before ranking
         mask = self._mask(flt) if flt is not None and flt.active() else None
         rows, s = self._bm25[bool(folded)].top(tokens, n, mask)
         ids = self.table.ids

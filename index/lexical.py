@@ -228,7 +228,7 @@ class BM25Index:
         empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if not len(tids) or n <= 0:
             return empty
-        if not self.exact_topk:
+        if not self.exact_topk or int((self._indptr[tids + 1] - self._indptr[tids]).sum()) <= self.FULL_IF_POSTINGS:
             return self._top_of_all(self._all(tids), n, allowed)
         if allowed is not None:
             n_allowed = int(allowed.sum())
@@ -241,8 +241,6 @@ class BM25Index:
                 rows, s = rows[keep], s[keep]
                 pos = top_rows(s, None, n)
                 return rows[pos], s[pos]
-        if int((self._indptr[tids + 1] - self._indptr[tids]).sum()) <= self.FULL_IF_POSTINGS:
-            return self._top_of_all(self._all(tids), n, allowed)
         uniq, counts = np.unique(tids, return_counts=True)
         bound = counts * self._max[uniq].astype(np.float64)
         order = np.argsort(-bound, kind="stable")
