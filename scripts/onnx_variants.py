@@ -1,15 +1,16 @@
 """Which ONNX graph to ship: speed and agreement with the torch reference of every export variant, in one run.
 
     python scripts/onnx_variants.py [--model models/me5-small] [--sample-files 8] [--embed-sample 300]
-                                    [--work DIR] [--json out.json]
+                                    [--work DIR] [--sweep] [--json out.json]
 
 On the same real clauses (every k-th file of ../shared/corpora, else the bundled corpus; every k-th clause):
 the torch fp32 reference (sentence-transformers), then the plain ONNX export (sdpa attention, as before
 RECIPE 2) and its dynamic int8, the eager export optimised by ONNX Runtime's BERT fusions, and dynamic int8
 quantisations of the optimised graph (per-tensor / per-channel, all quantisable ops / MatMul only), then
-with --sweep the optimised graphs at other batch sizes and one thread (default: batch 32, one thread per core). Prints clauses/s, speed-up over the torch
-reference and over the plain ONNX fp32 export, and cosine to the torch vectors (mean, min). Picks nothing:
-index/onnx_export.py's QUANT records the choice made from these figures."""
+with --sweep the optimised graphs at other batch sizes and one thread (default: batch 8, one thread per
+core). Prints clauses/s, speed-up over the torch reference and over the plain ONNX fp32 export, and cosine to
+the torch vectors (mean, min). Picks nothing: index/onnx_export.py's QUANT records the choice made from these
+figures."""
 from __future__ import annotations
 
 import argparse
@@ -55,7 +56,7 @@ def main() -> None:
     ap.add_argument("--sample-files", type=int, default=8)
     ap.add_argument("--embed-sample", type=int, default=300)
     ap.add_argument("--work", default=None, help="keep the candidate graphs here (default: a temporary folder)")
-    ap.add_argument("--sweep", action="store_true", help="also batch sizes 8/16/64 and 1 thread for the optimised graphs")
+    ap.add_argument("--sweep", action="store_true", help="also batch sizes 16/32/64 and 1 thread for the optimised graphs")
     ap.add_argument("--json", dest="json_out")
     a = ap.parse_args()
     from index import onnx_export as ox
@@ -144,7 +145,7 @@ def main() -> None:
             measure(name, lambda name=name: OnnxEmbedder(model, graph=g[name]))
         if a.sweep:
             for name in ("opt", "opt.int8"):
-                for bs in (8, 16, 64):
+                for bs in (16, 32, 64):
                     measure(f"{name} batch {bs}", lambda name=name, bs=bs: OnnxEmbedder(model, graph=g[name], batch_size=bs))
                 measure(f"{name} 1 thread", lambda name=name: OnnxEmbedder(model, graph=g[name], threads=1))
         out["variants"] = res
