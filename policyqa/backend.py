@@ -10,6 +10,7 @@ the tokens of `index.lexical.tokenize`) and cosine similarity of normalised e5 e
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import ContextManager, Iterable, Protocol, Sequence, runtime_checkable
 
@@ -95,12 +96,25 @@ class Backend(Protocol):
         all of it or none of it. Returns the new generation."""
 
 
+POOL_SIZE = 8  # connections per process: each query holds one for its snapshot, so it bounds concurrent queries
+
+
+def pool_size() -> int:
+    """Connections per process to the database: POLICYQA_DB_POOL_SIZE (default 8); more threads or --workers wait."""
+    raw = os.environ.get("POLICYQA_DB_POOL_SIZE", "").strip()
+    if not raw:
+        return POOL_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise ValueError(f"POLICYQA_DB_POOL_SIZE must be a whole number from 1 to 1000, got {raw!r}")
+    return int(raw)
+
+
 def open_backend(settings) -> Backend:
     """PostgreSQL when settings.database_url is set, otherwise the published files under settings.index_dir."""
     if getattr(settings, "database_url", None):
         from index.postgres import PostgresBackend  # imported only when asked for: no driver needed otherwise
 
-        return PostgresBackend.open(settings.database_url)
+        return PostgresBackend.open(settings.database_url, max_size=pool_size())
     from index.files_backend import FilesBackend
 
     return FilesBackend.open(settings.index_dir)

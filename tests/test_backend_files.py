@@ -150,3 +150,16 @@ def test_database_url_is_read_from_the_environment(monkeypatch, tmp_path):
     assert Settings.from_env(home=tmp_path).database_url == "postgresql://u@localhost/db"
     monkeypatch.delenv("POLICYQA_DATABASE_URL")
     assert Settings.from_env(home=tmp_path).database_url is None
+
+
+def test_database_pool_size_from_the_environment(monkeypatch):
+    from policyqa.backend import POOL_SIZE, pool_size
+
+    monkeypatch.delenv("POLICYQA_DB_POOL_SIZE", raising=False)
+    assert pool_size() == POOL_SIZE
+    monkeypatch.setenv("POLICYQA_DB_POOL_SIZE", "24")
+    assert pool_size() == 24
+    for bad in ("0", "eight", "-3"):
+        monkeypatch.setenv("POLICYQA_DB_POOL_SIZE", bad)
+        with pytest.raises(ValueError, match="POLICYQA_DB_POOL_SIZE must be a whole number"):
+            pool_size()
