@@ -3,12 +3,7 @@ queried with httpx. Its answers must be the very objects the CLI's `--json` prin
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,15 +11,10 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import DOCS, REPO
+from tests.conftest import DOCS
+from tests.servers import start_serve, stop, wait_healthy
 
 HYBRID_Q = "rà soát định mức kinh tế kỹ thuật"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -38,33 +28,14 @@ def served_home(home, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(served_home, model_dir):
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "POLICYQA_MODEL": str(model_dir)}
-    log = open(served_home / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "policyqa", "--home", str(served_home), "serve", "--port", str(port)],
-                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    log = served_home / "server.log"
+    proc, base = start_serve(served_home, model_dir, log)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, (served_home / "server.log").read_text()
-            try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.3)
+        wait_healthy(proc, base, log, time.monotonic() + 120)
         with httpx.Client(base_url=base, timeout=60) as c:
             yield c
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        stop(proc)
 
 
 @pytest.fixture

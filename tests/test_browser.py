@@ -5,7 +5,6 @@ with POLICYQA_UPDATE_SCREENSHOTS=1)."""
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import DOCS, REPO
+from tests.servers import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ART = REPO / "tests" / "artifacts"
@@ -28,12 +28,6 @@ ENGLISH = re.compile(r"\b(the|and|with|file|files|not|found|error|empty|press|en
                      r"choose|option|options|select|submit|running|deploy|made|streamlit|record|screen|settings|"
                      r"rerun|download|loading|please|results|upload|allowed|missing|invalid|none|null|true|false|"
                      r"dense|bm25|score|clause|source)\b", re.IGNORECASE)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -595,38 +595,6 @@ def test_queries_under_concurrent_writes_see_one_generation(pg, docs, engine, se
 
 
 # --- several `policyqa serve` processes on one database -------------------------------------------------------------
-def _serve(home, url: str, model_dir, log_path):
-    """A real `policyqa serve --database-url URL` in a subprocess on a free port: (process, base address)."""
-    import os
-    import socket
-    import subprocess
-    import sys
-
-    from conftest import REPO
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if k not in ("POLICYQA_DATABASE_URL", "POLICYQA_HOME")}
-    env.update({"PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "POLICYQA_MODEL": str(model_dir)})
-    proc = subprocess.Popen([sys.executable, "-m", "policyqa", "--home", str(home), "serve", "--port", str(port),
-                             "--database-url", url], cwd=REPO, env=env, stdout=open(log_path, "w"),
-                            stderr=subprocess.STDOUT)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _stop(proc) -> None:
-    import signal
-    import subprocess
-
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def test_several_serve_processes_share_one_database(pg, docs, engine, embedder, model_dir, tmp_path):
     """Two `policyqa serve --database-url` processes on one database; a third process (this one, through the
     backend's write API, as `policyqa build --database-url` writes) adds a document, replaces one and removes one:
@@ -635,26 +603,20 @@ def test_several_serve_processes_share_one_database(pg, docs, engine, embedder, 
     import httpx
 
     from index.postgres.sync import wanted_manifest
+    from tests.servers import start_serve, stop, wait_healthy
 
     b = _open(pg, "multiserve")
     files = engine.backend
     ids = files.clause_ids()
     base = list(docs.values())
     b.write(base, [], dict(zip(ids, files.vectors(ids))), manifest=wanted_manifest(embedder))
-    servers = [_serve(tmp_path, b.url, model_dir, tmp_path / f"serve{i}.log") for i in range(2)]
+    logs = [tmp_path / f"serve{i}.log" for i in range(2)]
+    servers = [start_serve(tmp_path, model_dir, log, "--database-url", b.url) for log in logs]
     try:
         clients = []
         deadline = time.monotonic() + 240
-        for i, (proc, base_url) in enumerate(servers):
-            while True:
-                assert proc.poll() is None, (tmp_path / f"serve{i}.log").read_text()[-3000:]
-                try:
-                    if httpx.get(base_url + "/health", timeout=5).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.5)
+        for (proc, base_url), log in zip(servers, logs):
+            wait_healthy(proc, base_url, log, deadline, poll_s=0.5)
             clients.append(httpx.Client(base_url=base_url, timeout=60))
 
         word = "thủy canh"  # no bundled document says it: only the added document matches
@@ -698,5 +660,5 @@ def test_several_serve_processes_share_one_database(pg, docs, engine, embedder, 
             c.close()
     finally:
         for proc, _ in servers:
-            _stop(proc)
+            stop(proc)
         b.close()
