@@ -55,20 +55,20 @@ def filter_mask(engine: Engine, f: Filters | None) -> ClauseFilter:
         return ClauseFilter()
     docs = engine.docs.values()
     none = ("\0no match",)  # a filter that matched nothing must still exclude everything
-    provinces = doc_ids = levels = types = ()
-    if f.province:
-        provinces = tuple(sorted({d["meta"]["province"] for d in docs if _match(d["meta"].get("province"), f.province)}))
-        provinces = provinces or none
+
+    def values(key: str, wanted: str | None) -> tuple[str, ...]:
+        """The corpus's spellings of metadata `key` that match what the user typed."""
+        if not wanted:
+            return ()
+        return tuple(sorted({d["meta"][key] for d in docs if _match(d["meta"].get(key), wanted)})) or none
+
+    doc_ids = ()
     if f.doc:
         doc_ids = tuple(d["doc_id"] for d in docs
                         if f.doc in (d["doc_id"], d["meta"].get("number"), d["source"], d["source"].rsplit("/", 1)[-1]))
         doc_ids = doc_ids or none
-    if f.level:
-        levels = tuple(sorted({d["meta"]["level"] for d in docs if _match(d["meta"].get("level"), f.level)})) or none
-    if f.type:
-        types = tuple(sorted({d["meta"]["type"] for d in docs if _match(d["meta"].get("type"), f.type)})) or none
-    return ClauseFilter(provinces=provinces, doc_ids=doc_ids, levels=levels, types=types,
-                        date_from=f.date_from or None, date_to=f.date_to or None)
+    return ClauseFilter(provinces=values("province", f.province), doc_ids=doc_ids, levels=values("level", f.level),
+                        types=values("type", f.type), date_from=f.date_from or None, date_to=f.date_to or None)
 
 
 def lexical_query(engine: Engine, query: str) -> tuple[list[str], bool]:

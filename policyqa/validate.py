@@ -163,38 +163,36 @@ def documents(docs: dict[str, dict], spec: str | None, field: str = "docs") -> s
     return ",".join(dict.fromkeys(out))
 
 
-def type_names(docs: dict[str, dict]) -> list[str]:
-    return sorted({d["meta"].get("type") for d in docs.values()} - {None})
+def _meta_values(docs: dict[str, dict], key: str) -> list[str]:
+    return sorted({d["meta"].get(key) for d in docs.values()} - {None})
+
+
+def _corpus_value(docs: dict[str, dict], key: str, value: str | None, plural: str) -> str | None:
+    """A metadata value of the corpus, typed with or without diacritics, in any case → its spelling in the documents;
+    one the corpus lacks is refused with the close spellings and the full list."""
+    if not value or not value.strip():
+        return None
+    names = _meta_values(docs, key)
+    want = fold(normalize(value)).lower().strip()
+    for n in names:
+        if fold(n).lower() == want:
+            return n
+    raise InvalidInput(key, f"no document of {key} {value!r} in the corpus{_hint(_close(value, names))} "
+                            f"({plural}: {', '.join(names) or 'none'})")
 
 
 def doc_type(docs: dict[str, dict], value: str | None) -> str | None:
     """A document type of the corpus ("ke hoach", "NGHỊ ĐỊNH", "Kế hoạch") → its spelling in the documents."""
-    if not value or not value.strip():
-        return None
-    names = type_names(docs)
-    want = fold(normalize(value)).lower().strip()
-    for n in names:
-        if fold(n).lower() == want:
-            return n
-    raise InvalidInput("type", f"no document of type {value!r} in the corpus{_hint(_close(value, names))} "
-                               f"(types: {', '.join(names) or 'none'})")
+    return _corpus_value(docs, "type", value, "types")
 
 
 def province_names(docs: dict[str, dict]) -> list[str]:
-    return sorted({d["meta"].get("province") for d in docs.values()} - {None})
+    return _meta_values(docs, "province")
 
 
 def province(docs: dict[str, dict], value: str | None) -> str | None:
     """A province of the corpus, typed with or without diacritics → its name as the documents write it."""
-    if not value or not value.strip():
-        return None
-    names = province_names(docs)
-    want = fold(normalize(value)).lower().strip()
-    for n in names:
-        if fold(n).lower() == want:
-            return n
-    raise InvalidInput("province", f"no document of province {value!r} in the corpus{_hint(_close(value, names))} "
-                                   f"(provinces: {', '.join(names) or 'none'})")
+    return _corpus_value(docs, "province", value, "provinces")
 
 
 def clause_id(engine, value: str) -> str | None:
