@@ -55,13 +55,14 @@ def model_shape(model_dir: Path) -> tuple[int, int]:
     return int(cfg["num_attention_heads"]), int(cfg["hidden_size"])
 
 
-def export_raw(model_dir: Path, dest: Path) -> None:
-    """The bare encoder, exported by torch with eager attention (the pattern the optimizer fuses)."""
+def export_raw(model_dir: Path, dest: Path, attn_implementation: str = "eager") -> None:
+    """The bare encoder, exported by torch; eager attention is the pattern the optimizer fuses ("sdpa" gives the
+    unfused graph of the export before RECIPE 2, which scripts/onnx_variants.py measures against)."""
     import torch
     from sentence_transformers import SentenceTransformer
 
     st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True,
-                             model_kwargs={"attn_implementation": "eager"})
+                             model_kwargs={"attn_implementation": attn_implementation})
     encoder = st[0].auto_model.eval()
 
     class Encoder(torch.nn.Module):

@@ -77,28 +77,7 @@ def main() -> None:
         g = {name: work / f"{name}.onnx" for name in ("plain", "plain.int8", "raw_eager", "opt", "opt.int8",
                                                        "opt.int8.pc", "opt.int8.mm", "opt.int8.mm.pc")}
         if not g["plain"].exists():  # the export before RECIPE 2: sdpa attention, no fusion
-            import torch
-            from sentence_transformers import SentenceTransformer
-
-            st = SentenceTransformer(str(model), device="cpu", local_files_only=True)
-            enc = st[0].auto_model.eval()
-
-            class E(torch.nn.Module):
-                def __init__(self, m):
-                    super().__init__()
-                    self.m = m
-
-                def forward(self, input_ids, attention_mask):
-                    return self.m(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-            ids = torch.tensor([[0, 100, 200, 2], [0, 300, 2, 1]])
-            with torch.no_grad():
-                torch.onnx.export(E(enc), (ids, (ids > 1).long()), str(g["plain"]), dynamo=False,
-                                  opset_version=ox.OPSET, input_names=["input_ids", "attention_mask"],
-                                  output_names=["last_hidden_state"],
-                                  dynamic_axes={"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"},
-                                                "last_hidden_state": {0: "b", 1: "s"}})
-            del st, enc
+            ox.export_raw(model, g["plain"], attn_implementation="sdpa")
         steps = {
             "plain.int8": lambda: ox.quantise(g["plain"], g["plain.int8"]),
             "raw_eager": lambda: ox.export_raw(model, g["raw_eager"]),
