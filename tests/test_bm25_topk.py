@@ -149,3 +149,16 @@ def test_service_encodes_queries_with_the_index_path(settings):
     emb = _default_embedder(settings)
     assert emb.embedding_path == QUERY_PATH[embedding_class(embedding_path(read_manifest(settings.index_dir)))]
     assert emb.embedding_path.startswith("onnx")
+
+
+def test_column_order_check():
+    """The exact top-k and the lookups rely on rows ascending within each column; a drop between columns is fine."""
+    import numpy as np
+
+    from index.lexical import _columns_sorted
+
+    indptr = np.array([0, 3, 5, 5, 7])
+    assert _columns_sorted(np.array([1, 4, 9, 0, 2, 3, 8], dtype=np.int32), indptr)
+    assert not _columns_sorted(np.array([1, 9, 4, 0, 2, 3, 8], dtype=np.int32), indptr)  # 9 before 4 in a column
+    assert not _columns_sorted(np.array([1, 4, 9, 0, 2, 3, 3], dtype=np.int32), indptr)  # a row twice in a column
+    assert _columns_sorted(np.array([5], dtype=np.uint32), np.array([0, 1]))
