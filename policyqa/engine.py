@@ -77,6 +77,14 @@ class _Document(dict):
         return v
 
 
+def _refuse_mismatch(backend, embedder: Embedder) -> None:
+    """Another model, tokenizer, or embedding path (int8 against fp32 vectors) than the backend's: refused, never
+    mixed."""
+    bad = problems(backend.manifest(), embedder.fingerprint, None, embedding=getattr(embedder, "embedding_path", None))
+    if bad:
+        raise IndexMismatchError(bad, str(getattr(backend, "path", backend.name)))
+
+
 class Engine:
     def __init__(self, settings: Settings, backend: Backend, embedder: Embedder | None = None):
         self.settings = settings
@@ -99,11 +107,7 @@ class Engine:
         backend = open_backend(settings)
         embedder = embedder or embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
         if check:
-            # another model, tokenizer, or embedding path (int8 against fp32 vectors): refused, never mixed
-            bad = problems(backend.manifest(), embedder.fingerprint, None,
-                           embedding=getattr(embedder, "embedding_path", None))
-            if bad:
-                raise IndexMismatchError(bad, str(getattr(backend, "path", backend.name)))
+            _refuse_mismatch(backend, embedder)
         return cls(settings, backend, embedder)
 
     @contextmanager
@@ -122,10 +126,7 @@ class Engine:
             if eng is None:  # made inside the caller's snapshot: of generation `gen`
                 eng = Engine(self.settings, self.backend, self._embedder)
                 if self._embedder is not None:  # a write that changed the model is refused, as Engine.load does
-                    bad = problems(self.backend.manifest(), self._embedder.fingerprint, None,
-                                   embedding=getattr(self._embedder, "embedding_path", None))
-                    if bad:
-                        raise IndexMismatchError(bad, str(getattr(self.backend, "path", self.backend.name)))
+                    _refuse_mismatch(self.backend, self._embedder)
                 self._later = {**dict(list(self._later.items())[-1:]), gen: eng}  # this one and the last before
         return eng
 

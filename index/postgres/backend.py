@@ -106,8 +106,8 @@ class PostgresBackend:
         of the block (hold it for one query, not longer: the pool has `max_size` connections). Work handed to
         other threads inside the block sees the snapshot only if it runs in a copy of this context
         (`contextvars.copy_context().run`); psycopg serialises their statements on the one connection."""
-        pinned = _PINNED.get()
-        if pinned is not None and pinned[0] is self:
+        pinned = self._pinned()
+        if pinned is not None:
             yield pinned[2]
             return
         with self.pool.connection() as conn, conn.transaction():
@@ -120,39 +120,43 @@ class PostgresBackend:
             finally:
                 _PINNED.reset(token)
 
-    def _pinned_conn(self):
+    def _pinned(self) -> tuple | None:
+        """(backend, connection, generation) of this backend's snapshot open in this thread / task, if any."""
         pinned = _PINNED.get()
-        return pinned[1] if pinned is not None and pinned[0] is self else None
+        return pinned if pinned is not None and pinned[0] is self else None
 
     @contextmanager
+    def _conn(self, snapshot: bool = False):
+        """The connection of the open snapshot; else a pooled one, in a READ ONLY REPEATABLE READ transaction of
+        its own when `snapshot` (a multi-statement read) or autocommit for one statement."""
+        pinned = self._pinned()
+        if pinned is not None:
+            yield pinned[1]
+            return
+        with self.pool.connection() as conn:
+            if not snapshot:
+                yield conn
+                return
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield conn
+
     def _read(self):
         """One consistent snapshot for a multi-statement read: the caller's snapshot, or a transaction of its own."""
-        conn = self._pinned_conn()
-        if conn is not None:
-            yield conn
-            return
-        with self.pool.connection() as conn, conn.transaction():
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield conn
+        return self._conn(snapshot=True)
 
     def _one(self, sql: str, params=()):
-        conn = self._pinned_conn()
-        if conn is not None:
-            return conn.execute(sql, params).fetchone()
-        with self.pool.connection() as conn:
+        with self._conn() as conn:
             return conn.execute(sql, params).fetchone()
 
     def _all(self, sql: str, params=()):
-        conn = self._pinned_conn()
-        if conn is not None:
-            return conn.execute(sql, params).fetchall()
-        with self.pool.connection() as conn:
+        with self._conn() as conn:
             return conn.execute(sql, params).fetchall()
 
     # --- reading ---------------------------------------------------------------------------------------------
     def generation(self) -> str:
-        pinned = _PINNED.get()
-        if pinned is not None and pinned[0] is self:
+        pinned = self._pinned()
+        if pinned is not None:
             return pinned[2]
         return str(self._one("SELECT generation FROM state")[0])
 
