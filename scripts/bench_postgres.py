@@ -318,11 +318,13 @@ def main() -> None:
 
         first = True
         if a.skip_load:  # the loaded corpus, read back in load order: what exact search compares against
+            from index.postgres.backend import _array as pg_array
+
             with b.pool.connection() as conn:
                 for cid, vec, prov, lvl in conn.execute("SELECT clause_id, embedding, province, level FROM clauses "
                                                         "ORDER BY id"):
                     ids.append(cid)
-                    allv.append(np.asarray(vec.to_numpy() if hasattr(vec, "to_numpy") else vec, dtype=np.float32))
+                    allv.append(pg_array(vec))
                     prov_of.append(prov)
                     level_of.append(lvl)
             out["clauses"] = len(ids)
