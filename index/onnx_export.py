@@ -9,7 +9,9 @@ Steps: the encoder is exported with eager attention (its MatMul/Softmax pattern 
 transformer optimizer recognises; the sdpa export is not fused), the graph is fused by
 `onnxruntime.transformers.optimizer` for BERT (multi-head attention, skip-layer-norm, bias-GELU, with the
 model's own head count and hidden size from its config), and the optimised graph is quantised with dynamic
-int8 weights. `export.json` records the source model's fingerprint and RECIPE: a stale export is redone."""
+int8 weights, except the feed-forward output projections (the MatMul fed by GELU), which stay fp32: their input's
+long-tailed activations are what per-tensor dynamic quantisation handles worst (docs/notes/embed-int8.md).
+`export.json` records the source model's fingerprint and RECIPE: a stale export is redone."""
 from __future__ import annotations
 
 import json
@@ -24,10 +26,11 @@ FP32 = "model.onnx"  # the optimised fp32 graph
 INT8 = "model.int8.onnx"  # the optimised graph with dynamic int8 weights
 OPSET = 17
 # Bump when the export, optimisation or quantisation changes: an export of another recipe is redone.
-RECIPE = 2
-# Chosen by scripts/onnx_variants.py (speed and cosine to the torch reference on real clauses, one run):
-# docs/notes/embed-speed.md.
-QUANT = {"per_channel": True, "op_types": None}
+RECIPE = 3
+# Chosen by scripts/onnx_variants.py and a per-node sensitivity run (cosine to fp32 on real clauses):
+# docs/notes/embed-speed.md, docs/notes/embed-int8.md. "fp32_after_gelu": MatMuls fed by a GELU stay fp32.
+QUANT = {"per_channel": True, "op_types": None, "fp32_after_gelu": True}
+GELU_OPS = ("BiasGelu", "Gelu", "FastGelu")
 
 
 def onnx_dir(model_dir: Path) -> Path:
@@ -97,14 +100,26 @@ def optimise(src: Path, dest: Path, num_heads: int, hidden_size: int) -> dict:
     return {k: v for k, v in m.get_fused_operator_statistics().items() if v}
 
 
-def quantise(src: Path, dest: Path, per_channel: bool = False, op_types: list[str] | None = None) -> None:
-    """Dynamic int8: weights quantised once, activations per batch (no calibration data)."""
+def after_gelu(graph) -> list[str]:
+    """Names of the MatMul nodes fed by a (fused) GELU: the feed-forward output projections. Needs the
+    optimised graph; an unfused one (GELU as Erf/Mul ops) gives none."""
+    gelu_out = {o for n in graph.node if n.op_type in GELU_OPS for o in n.output}
+    return [n.name for n in graph.node if n.op_type == "MatMul" and n.input[0] in gelu_out]
+
+
+def quantise(src: Path, dest: Path, per_channel: bool = False, op_types: list[str] | None = None,
+             fp32_after_gelu: bool = False) -> list[str]:
+    """Dynamic int8: weights quantised once, activations per batch (no calibration data). Returns the nodes
+    left in fp32."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    keep = after_gelu(onnx.load(str(src), load_external_data=False).graph) if fp32_after_gelu else []
     # the fused ops (com.microsoft domain) defeat ONNX shape inference: their outputs are float
     quantize_dynamic(str(src), str(dest), weight_type=QuantType.QInt8, per_channel=per_channel,
-                     op_types_to_quantize=op_types, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+                     op_types_to_quantize=op_types, nodes_to_exclude=keep,
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    return keep
 
 
 def export(model_dir: Path, force: bool = False) -> Path:
@@ -127,14 +142,14 @@ def export(model_dir: Path, force: bool = False) -> Path:
         export_raw(model_dir, tmp / "raw.onnx")
         fused = optimise(tmp / "raw.onnx", tmp / FP32, heads, hidden)
         (tmp / "raw.onnx").unlink()
-        quantise(tmp / FP32, tmp / INT8, QUANT["per_channel"], QUANT["op_types"])
+        kept = quantise(tmp / FP32, tmp / INT8, **QUANT)
         for f in ("tokenizer.json", "config_sentence_transformers.json"):
             shutil.copy2(model_dir / f, tmp / f)
         (tmp / "export.json").write_text(json.dumps({
             "source": str(model_dir), "source_fingerprint": fp, "recipe": RECIPE, "opset": OPSET,
             "torch": torch.__version__, "onnxruntime": onnxruntime.__version__,
             "optimiser": {"model_type": "bert", "num_heads": heads, "hidden_size": hidden, "fused": fused},
-            "int8": {"weight_type": "QInt8", **QUANT}}, indent=1))
+            "int8": {"weight_type": "QInt8", **QUANT, "fp32_nodes": len(kept)}}, indent=1))
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)
