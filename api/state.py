@@ -57,9 +57,21 @@ def _default_embedder(settings: Settings):
     # the query path of the published index's kind (ONNX Runtime for an fp32 or int8 index, no torch), as the
     # CLI uses. The service used torch here before: as fast for one query on an idle machine (15 vs 14 ms), 3-4x
     # slower at load average 11 (84-98 vs 22-27 ms; docs/notes/serve-fast.md)
-    from index.embedder import embedder_for_index
+    from index.embedder import embedder_for_index, embedder_for_manifest
 
-    return embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
+    if not getattr(settings, "database_url", None):
+        return embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
+    from policyqa.backend import open_backend
+
+    try:  # the kind (fp32 / int8) the database was built with, as for a files index
+        backend = open_backend(settings)
+        try:
+            man = backend.manifest()
+        finally:
+            backend.close()
+    except Exception:  # noqa: BLE001 — unreachable now: the default path; loading the engine reports the error
+        man = None
+    return embedder_for_manifest(settings.model_dir, man, settings.embedding)
 
 
 class EngineHolder:

@@ -125,11 +125,8 @@ def stage(docs: list[dict], embedder: Embedder, index_dir: Path, params: dict | 
              "encoded": encoded}
     build_id = uuid.uuid4().hex[:12]
     kind = dense.choose_kind(len(texts), params["faiss"])
-    emb_info = {"path": path, "device": getattr(embedder, "device", "cpu") if stats["embedded"] else "cpu"}
-    if path.startswith("onnx"):
-        from .onnx_export import RECIPE
-
-        emb_info["onnx_recipe"] = RECIPE  # int8 vectors are read only with the same recipe's graph
+    device = getattr(embedder, "device", "cpu") if stats["embedded"] else "cpu"
+    emb_info = manifest.embedding_record(path, device=device)
     man = manifest.make(getattr(embedder, "name", "embedder"), embedder.fingerprint, embedder.dim, docs,
                         {**params, "faiss_kind": kind}, build_id, emb_info)
     tmp = new_build_dir(index_dir)

@@ -150,7 +150,8 @@ class SentenceTransformerEmbedder:
 
 
 EMBEDDING_PATHS = ("torch-fp32", "onnx-fp32", "onnx-int8")
-# Chosen by the eval/ and ALQAC figures measured with scripts/embedding_quality.py (docs/notes/speed-service.md).
+# Chosen by the eval/ and ALQAC figures measured with scripts/embedding_quality.py (docs/notes/speed-service.md;
+# int8 stays opt-in: eval/ dense MRR@10 -0.034, docs/notes/embed-int8.md).
 DEFAULT_EMBEDDING_PATH = "onnx-fp32"
 # Vectors of the two fp32 paths agree to cosine >= 0.999 (tests/test_embedding_paths.py): an index built by
 # either is read by the faster one. int8 vectors are another embedding: never mixed with fp32 ones.
@@ -191,16 +192,22 @@ def make_embedder(model_dir: Path | str, path: str | None = None, **kw) -> Embed
     raise ValueError(f"unknown embedding path {path!r} (POLICYQA_EMBEDDING); choose one of {', '.join(EMBEDDING_PATHS)}")
 
 
-def embedder_for_index(model_dir: Path | str, index_dir: Path | str, path: str | None = None) -> Embedder:
-    """The embedder that reads an index: the path it was built with, unless `path` names one (then a
-    mismatch is refused when the index is loaded, as a model mismatch is)."""
-    if path is None:
+def embedder_for_manifest(model_dir: Path | str, manifest: dict | None, path: str | None = None) -> Embedder:
+    """The embedder that reads an index or database with this manifest: the query path of the kind it was built
+    with (fp32 or int8), unless `path` names one (a mismatch is then refused when the index is opened)."""
+    if path is None and manifest:
         from .manifest import embedding_class, embedding_path
-        from .store import read_manifest
 
-        try:
-            m = read_manifest(Path(index_dir))
-        except (OSError, ValueError):
-            m = None
-        path = QUERY_PATH[embedding_class(embedding_path(m))] if m else None
+        path = QUERY_PATH[embedding_class(embedding_path(manifest))]
     return make_embedder(model_dir, path)
+
+
+def embedder_for_index(model_dir: Path | str, index_dir: Path | str, path: str | None = None) -> Embedder:
+    """embedder_for_manifest for the published files index under index_dir (none published: the default)."""
+    from .store import read_manifest
+
+    try:
+        m = read_manifest(Path(index_dir))
+    except (OSError, ValueError):
+        m = None
+    return embedder_for_manifest(model_dir, m, path)

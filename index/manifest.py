@@ -45,10 +45,21 @@ def embedding_class(path: str) -> str:
     return "int8" if path.endswith("int8") else "fp32"
 
 
+def embedding_record(path: str, **extra) -> dict:
+    """What a manifest (files index or database) records of the embedding path; an ONNX path also records
+    the export recipe, since int8 vectors are read only with the same recipe's graph."""
+    rec = {"path": path, **extra}
+    if path.startswith("onnx"):
+        from .onnx_export import RECIPE
+
+        rec["onnx_recipe"] = RECIPE
+    return rec
+
+
 def int8_graph_problem(manifest: dict) -> str | None:
     """int8 vectors depend on how the graph was quantised: an int8 index from another export recipe
-    (index/onnx_export.RECIPE, recorded by index.build) is not read with this one's queries, nor reused.
-    A manifest that records no recipe (the PostgreSQL backend's, indexes from before) is not checked."""
+    (index/onnx_export.RECIPE, recorded by embedding_record) is not read with this one's queries, nor reused.
+    A manifest that records no recipe (indexes and databases from before it was recorded) is not checked."""
     from .onnx_export import RECIPE
 
     emb = manifest.get("embedding") or {}

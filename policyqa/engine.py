@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from index.embedder import Embedder, embedder_for_index
+from index.embedder import Embedder, embedder_for_manifest
 from index.manifest import IndexMismatchError, problems
 from ingest.clean import fold, has_diacritics, normalize
 
@@ -105,10 +105,16 @@ class Engine:
         """Open the published index; with check=True, refuse one built from another model (or tokenizer)."""
         settings = settings or Settings.from_env()
         backend = open_backend(settings)
-        embedder = embedder or embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
-        if check:
-            _refuse_mismatch(backend, embedder)
-        return cls(settings, backend, embedder)
+        try:
+            # the query path of the kind the backend's own manifest records (files index or database)
+            embedder = embedder or embedder_for_manifest(settings.model_dir, backend.manifest(), settings.embedding)
+            if check:
+                _refuse_mismatch(backend, embedder)
+            return cls(settings, backend, embedder)
+        except BaseException:
+            if hasattr(backend, "close"):  # a refused database keeps no pool open (the service retries loads)
+                backend.close()
+            raise
 
     @contextmanager
     def snapshot(self):
@@ -135,8 +141,8 @@ class Engine:
         if self._embedder is None:
             with self._lock:
                 if self._embedder is None:
-                    self._embedder = embedder_for_index(self.settings.model_dir, self.settings.index_dir,
-                                                        self.settings.embedding)
+                    self._embedder = embedder_for_manifest(self.settings.model_dir, self.backend.manifest(),
+                                                           self.settings.embedding)
         return self._embedder
 
     @property

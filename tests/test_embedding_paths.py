@@ -108,7 +108,13 @@ def test_export_is_the_optimised_graph_of_this_recipe(model_dir):
     attention = opt["fused"].get("Attention", 0) + opt["fused"].get("MultiHeadAttention", 0)
     assert attention == cfg["num_hidden_layers"], opt["fused"]
     assert opt["fused"].get("SkipLayerNormalization", 0) >= cfg["num_hidden_layers"]
-    assert info["int8"] == {"weight_type": "QInt8", **onnx_export.QUANT}
+    # every feed-forward output projection (one per layer) stays fp32 in the int8 graph
+    assert info["int8"] == {"weight_type": "QInt8", **onnx_export.QUANT, "fp32_nodes": cfg["num_hidden_layers"]}
+    import onnx
+
+    int8 = onnx.load(str(onnx_export.onnx_dir(model_dir) / onnx_export.INT8), load_external_data=False).graph
+    assert sum(n.op_type == "MatMul" for n in int8.node) == cfg["num_hidden_layers"]
+    assert len(onnx_export.after_gelu(int8)) == cfg["num_hidden_layers"]
 
 
 def test_stale_export_is_redone(tmp_path):
@@ -191,3 +197,18 @@ def test_int8_index_of_another_export_recipe_is_refused():
     assert len(bad) == 1 and "export recipe" in bad[0]
     assert manifest.problems(man("onnx-fp32", onnx_recipe=1), "f", None, embedding="onnx-fp32") == []
     assert manifest.problems(man("onnx-int8"), "f", None, embedding="onnx-int8") == []  # no recipe recorded
+
+
+def test_database_manifest_records_the_int8_recipe(model_dir):
+    """A database built with the int8 path records the export recipe as a files index does, so queries and
+    later builds with another recipe's graph are refused or re-embed (index.postgres.sync)."""
+    pytest.importorskip("psycopg")
+    from index import manifest, onnx_export
+    from index.postgres.sync import wanted_manifest
+
+    man = wanted_manifest(make_embedder(model_dir, "onnx-int8"))
+    assert man["embedding"] == {"path": "onnx-int8", "onnx_recipe": onnx_export.RECIPE}
+    assert manifest.int8_graph_problem(man) is None
+    man["embedding"]["onnx_recipe"] = onnx_export.RECIPE - 1
+    assert "export recipe" in manifest.int8_graph_problem(man)
+    assert wanted_manifest(make_embedder(model_dir, "torch-fp32"))["embedding"] == {"path": "torch-fp32"}

@@ -84,7 +84,7 @@ def test_mismatched_model_is_explained_by_compare_as_by_search(home, model_dir, 
     m = json.loads(man.read_text())
     m["model"]["fingerprint"] = "f" * 64
     man.write_text(json.dumps(m))
-    monkeypatch.setattr(engine_mod, "embedder_for_index", lambda *a, **k: embedder)  # no second model load
+    monkeypatch.setattr(engine_mod, "embedder_for_manifest", lambda *a, **k: embedder)  # no second model load
     for args in (["search", "rà soát"], ["compare", "rà soát định mức"], ["compare", "--align", "000", "001"]):
         r = CliRunner().invoke(cli_mod.main, ["--home", str(tmp_path), *args])
         assert r.exit_code == 1 and "does not match: built with model" in r.output, (args, r.output)

@@ -662,3 +662,32 @@ def test_several_serve_processes_share_one_database(pg, docs, engine, embedder, 
         for proc, _ in servers:
             stop(proc)
         b.close()
+
+
+def test_readers_take_the_embedding_kind_the_database_was_built_with(pg, docs, settings, model_dir):
+    """A database built with the int8 path is read with int8 queries by the engine and the service without
+    POLICYQA_EMBEDDING being set (the kind is in the database's manifest, as in a files index's)."""
+    import dataclasses
+
+    from api.state import _default_embedder
+    from index.embedder import make_embedder
+    from index.manifest import IndexMismatchError
+    from index.postgres.sync import wanted_manifest
+    from policyqa.engine import Engine
+
+    b = _open(pg, "int8kind")
+    try:
+        d = _renamed(list(docs.values())[1], "k8", n_clauses=5)
+        vec = {c["clause_id"]: _unit(np.random.default_rng(8), 1)[0] for c in d["clauses"]}
+        b.write([d], [], vec, manifest=wanted_manifest(make_embedder(model_dir, "onnx-int8")))
+        s = dataclasses.replace(settings, database_url=b.url, embedding=None)
+        eng = Engine.load(s)
+        try:
+            assert eng.embedder.embedding_path == "onnx-int8"
+        finally:
+            eng.backend.close()
+        assert _default_embedder(s).embedding_path == "onnx-int8"
+        with pytest.raises(IndexMismatchError, match="embedding path onnx-int8"):  # fp32 named explicitly: refused
+            Engine.load(dataclasses.replace(s, embedding="onnx-fp32"))
+    finally:
+        b.close()

@@ -36,7 +36,7 @@ def wanted_manifest(embedder, params: dict | None = None) -> dict:
             "model": {"name": getattr(embedder, "name", "embedder"), "fingerprint": embedder.fingerprint,
                       "dim": embedder.dim},
             "params": {**DEFAULT_PARAMS, **(params or {})},
-            "embedding": {"path": getattr(embedder, "embedding_path", "torch-fp32")}}
+            "embedding": manifest_mod.embedding_record(getattr(embedder, "embedding_path", "torch-fp32"))}
 
 
 def sync(backend: PostgresBackend, docs: list[dict], embedder, force: bool = False, progress=None,
@@ -49,6 +49,7 @@ def sync(backend: PostgresBackend, docs: list[dict], embedder, force: bool = Fal
         stored_man.get("model", {}).get("fingerprint") != embedder.fingerprint
         or manifest_mod.embedding_class(manifest_mod.embedding_path(stored_man))
         != manifest_mod.embedding_class(want["embedding"]["path"])
+        or manifest_mod.int8_graph_problem(stored_man) is not None
         or stored_man.get("params", {}).get("tokenizer_version") != want["params"]["tokenizer_version"]
         or stored_man.get("params", {}).get("tokenizer") != want["params"]["tokenizer"])
     if stale_model:
