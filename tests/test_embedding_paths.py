@@ -4,7 +4,7 @@ on real clauses of the bundled plans; an index is never read with vectors from a
 Tolerances (cosine to the reference, per clause), from measurements on these clauses and on the shared corpora
 (scripts/onnx_variants.py): onnx-fp32, the graph fused by ONNX Runtime's optimizer, min >= 0.999 (measured
 >= 0.99999); onnx-int8, that graph with per-channel dynamic int8 weights except the feed-forward output
-projections (fp32), mean >= 0.998, min >= 0.996 (measured 0.9989 / 0.9982 on these clauses and 0.9990 / 0.9982 on
+projections (fp32), mean >= 0.997, min >= 0.995 (measured 0.9989 / 0.9982 on these clauses and 0.9990 / 0.9982 on
 400 clauses of ../shared/corpora; all-int8 per channel gave 0.996 / 0.993, per tensor 0.985 / 0.975)."""
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_onnx_fp32_matches_reference(model_dir, clauses, reference):
 def test_onnx_int8_within_tolerance(model_dir, clauses, reference):
     e = make_embedder(model_dir, "onnx-int8")
     c = _cos(e.encode_passages(clauses), reference[0])
-    assert c.mean() >= 0.998 and c.min() >= 0.996, (c.mean(), c.min())
+    assert c.mean() >= 0.997 and c.min() >= 0.995, (c.mean(), c.min())
 
 
 def test_batching_and_order_do_not_change_vectors(model_dir, clauses):
