@@ -54,24 +54,12 @@ def published_marker(settings: Settings) -> tuple:
 
 
 def _default_embedder(settings: Settings):
-    # the query path of the published index's kind (ONNX Runtime for an fp32 or int8 index, no torch), as the
-    # CLI uses. The service used torch here before: as fast for one query on an idle machine (15 vs 14 ms), 3-4x
+    # before an index has loaded (start-up warm-up; loads pick the kind from the backend's own manifest): the query
+    # path of the published files index's kind (ONNX Runtime for an fp32 or int8 index, no torch), as the CLI uses. The service used torch here before: as fast for one query on an idle machine (15 vs 14 ms), 3-4x
     # slower at load average 11 (84-98 vs 22-27 ms; docs/notes/serve-fast.md)
-    from index.embedder import embedder_for_index, embedder_for_manifest
+    from index.embedder import embedder_for_index
 
-    if not getattr(settings, "database_url", None):
-        return embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
-    from policyqa.backend import open_backend
-
-    try:  # the kind (fp32 / int8) the database was built with, as for a files index
-        backend = open_backend(settings)
-        try:
-            man = backend.manifest()
-        finally:
-            backend.close()
-    except Exception:  # noqa: BLE001 — unreachable now: the default path; loading the engine reports the error
-        man = None
-    return embedder_for_manifest(settings.model_dir, man, settings.embedding)
+    return embedder_for_index(settings.model_dir, settings.index_dir, settings.embedding)
 
 
 class EngineHolder:
@@ -107,12 +95,14 @@ class EngineHolder:
 
         marker = published_marker(self.settings)
         try:
-            eng = Engine.load(self.settings, embedder=self.embedder)
+            # the first load picks the query path from the backend's own manifest (files index or database)
+            eng = Engine.load(self.settings, embedder=self._embedder, wrap=LockedEmbedder)
         except (FileNotFoundError, ValueError, RuntimeError, OSError) as e:
             self.last_error = str(e)
             self._marker = marker  # do not retry the same broken state on every request
             return False
         self._engine, self._marker = eng, marker
+        self._embedder = eng.embedder  # later generations are read with the same (wrapped) embedder
         self.loaded_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         self.last_error = None
         self.reloads += 1

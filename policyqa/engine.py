@@ -101,13 +101,17 @@ class Engine:
         self._coverage_by_fold: dict[bool, Coverage] | None = None  # built on first use (ask/compare)
 
     @classmethod
-    def load(cls, settings: Settings | None = None, embedder: Embedder | None = None, check: bool = True) -> "Engine":
-        """Open the published index; with check=True, refuse one built from another model (or tokenizer)."""
+    def load(cls, settings: Settings | None = None, embedder: Embedder | None = None, check: bool = True,
+             wrap=None) -> "Engine":
+        """Open the published index; with check=True, refuse one built from another model (or tokenizer).
+        Without `embedder`, the query path of the kind the backend's own manifest records (files index or
+        database), passed through `wrap` when given (the service's thread-safe wrapper)."""
         settings = settings or Settings.from_env()
         backend = open_backend(settings)
         try:
-            # the query path of the kind the backend's own manifest records (files index or database)
-            embedder = embedder or embedder_for_manifest(settings.model_dir, backend.manifest(), settings.embedding)
+            if embedder is None:
+                embedder = embedder_for_manifest(settings.model_dir, backend.manifest(), settings.embedding)
+                embedder = wrap(embedder) if wrap else embedder
             if check:
                 _refuse_mismatch(backend, embedder)
             return cls(settings, backend, embedder)

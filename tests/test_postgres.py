@@ -669,7 +669,7 @@ def test_readers_take_the_embedding_kind_the_database_was_built_with(pg, docs, s
     POLICYQA_EMBEDDING being set (the kind is in the database's manifest, as in a files index's)."""
     import dataclasses
 
-    from api.state import _default_embedder
+    from api.state import EngineHolder
     from index.embedder import make_embedder
     from index.manifest import IndexMismatchError
     from index.postgres.sync import wanted_manifest
@@ -686,7 +686,12 @@ def test_readers_take_the_embedding_kind_the_database_was_built_with(pg, docs, s
             assert eng.embedder.embedding_path == "onnx-int8"
         finally:
             eng.backend.close()
-        assert _default_embedder(s).embedding_path == "onnx-int8"
+        holder = EngineHolder(s)
+        holder.start()
+        try:
+            assert holder.last_error is None and holder.embedder.embedding_path == "onnx-int8"
+        finally:
+            holder.current.backend.close()
         with pytest.raises(IndexMismatchError, match="embedding path onnx-int8"):  # fp32 named explicitly: refused
             Engine.load(dataclasses.replace(s, embedding="onnx-fp32"))
     finally:
