@@ -21,7 +21,7 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 class Embedder(Protocol):
     name: str
     dim: int
-    embedding_path: str  # "torch-fp32" | "onnx-fp32" | "onnx-int8", recorded in the index manifest
+    embedding_path: str  # "torch-fp32" | "onnx-fp32" | "openvino-fp32" | "onnx-int8", recorded in the index manifest
 
     @property
     def fingerprint(self) -> str: ...
@@ -149,12 +149,16 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, "passage", progress)
 
 
-EMBEDDING_PATHS = ("torch-fp32", "onnx-fp32", "onnx-int8")
-# Chosen by the eval/ and ALQAC figures measured with scripts/embedding_quality.py (docs/notes/speed-service.md;
-# int8 stays opt-in: eval/ dense MRR@10 -0.034, docs/notes/embed-int8.md).
-DEFAULT_EMBEDDING_PATH = "onnx-fp32"
-# Vectors of the two fp32 paths agree to cosine >= 0.999 (tests/test_embedding_paths.py): an index built by
-# either is read by the faster one. int8 vectors are another embedding: never mixed with fp32 ones.
+EMBEDDING_PATHS = ("torch-fp32", "onnx-fp32", "openvino-fp32", "onnx-int8")
+# Chosen by the eval/ and ALQAC figures measured with scripts/embedding_quality.py and the build speed measured
+# by scripts/benchmark.py (docs/notes/embed-openvino.md): openvino-fp32 gives onnx-fp32's vectors (the same
+# MRR@10 to the fourth decimal) faster on the real corpora; int8 stays opt-in (eval/ dense MRR@10 -0.034,
+# docs/notes/embed-int8.md). Without the openvino package (a platform it has no wheel for): onnx-fp32.
+DEFAULT_EMBEDDING_PATH = "openvino-fp32"
+FALLBACK_EMBEDDING_PATH = "onnx-fp32"
+# Vectors of the fp32 paths agree to cosine >= 0.999 (tests/test_embedding_paths.py): an index built by any of
+# them is read by ONNX Runtime's, which starts and answers one short query fast. int8 vectors are another
+# embedding: never mixed with fp32 ones.
 QUERY_PATH = {"fp32": "onnx-fp32", "int8": "onnx-int8"}
 
 
@@ -177,7 +181,11 @@ def build_path(path: str | None = None) -> str:
     (onnxruntime-gpu is rarely installed; torch's CUDA wheels are), else DEFAULT_EMBEDDING_PATH."""
     if path:
         return path
-    return "torch-fp32" if _cuda_present() else DEFAULT_EMBEDDING_PATH
+    if _cuda_present():
+        return "torch-fp32"
+    import importlib.util
+
+    return DEFAULT_EMBEDDING_PATH if importlib.util.find_spec("openvino") else FALLBACK_EMBEDDING_PATH
 
 
 def make_embedder(model_dir: Path | str, path: str | None = None, **kw) -> Embedder:
@@ -189,16 +197,20 @@ def make_embedder(model_dir: Path | str, path: str | None = None, **kw) -> Embed
         from .onnx_embedder import OnnxEmbedder
 
         return OnnxEmbedder(model_dir, quantized=path == "onnx-int8", **kw)
+    if path == "openvino-fp32":
+        from .openvino_embedder import OpenVinoEmbedder
+
+        return OpenVinoEmbedder(model_dir, **kw)
     raise ValueError(f"unknown embedding path {path!r} (POLICYQA_EMBEDDING); choose one of {', '.join(EMBEDDING_PATHS)}")
 
 
 def embedder_for_manifest(model_dir: Path | str, manifest: dict | None, path: str | None = None) -> Embedder:
     """The embedder that reads an index or database with this manifest: the query path of the kind it was built
     with (fp32 or int8), unless `path` names one (a mismatch is then refused when the index is opened)."""
-    if path is None and manifest:
+    if path is None:  # the kind the index was built with; nothing built yet: the kind a build would make
         from .manifest import embedding_class, embedding_path
 
-        path = QUERY_PATH[embedding_class(embedding_path(manifest))]
+        path = QUERY_PATH[embedding_class(embedding_path(manifest) if manifest else build_path())]
     return make_embedder(model_dir, path)
 
 

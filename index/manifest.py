@@ -30,7 +30,7 @@ def make(model_name: str, model_fp: str, dim: int, docs: list[dict], params: dic
                    "digest": docs_digest(docs),
                    "parser_versions": sorted({d.get("parser_version") for d in docs if d.get("parser_version")})},
         "params": params,
-        # which code computed the vectors ("torch-fp32" | "onnx-fp32" | "onnx-int8") and on which device
+        # which code computed the vectors (index.embedder.EMBEDDING_PATHS) and on which device
         "embedding": embedding or {"path": "torch-fp32", "device": "cpu"},
     }
 
@@ -41,7 +41,8 @@ def embedding_path(manifest: dict) -> str:
 
 
 def embedding_class(path: str) -> str:
-    """Paths whose vectors may be mixed: torch-fp32 and onnx-fp32 agree to cosine >= 0.999; int8 does not."""
+    """Paths whose vectors may be mixed: the fp32 paths (torch, ONNX Runtime, OpenVINO) agree to cosine >= 0.999;
+    int8 does not."""
     return "int8" if path.endswith("int8") else "fp32"
 
 
@@ -49,7 +50,11 @@ def embedding_record(path: str, **extra) -> dict:
     """What a manifest (files index or database) records of the embedding path; an ONNX path also records
     the export recipe, since int8 vectors are read only with the same recipe's graph."""
     rec = {"path": path, **extra}
-    if path.startswith("onnx"):
+    if path.startswith("openvino"):
+        import openvino
+
+        rec["openvino"] = openvino.get_version()
+    if path.startswith(("onnx", "openvino")):
         from .onnx_export import RECIPE
 
         rec["onnx_recipe"] = RECIPE

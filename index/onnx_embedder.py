@@ -68,22 +68,26 @@ class OnnxEmbedder:
         self._load()
         return "cuda" if self._session.get_providers()[0] == "CUDAExecutionProvider" else "cpu"
 
-    def _load(self) -> None:
-        if self._session is not None:
-            return
+    def _open_session(self, onnx_folder: Path):
+        """Something with ONNX Runtime's `run(None, feeds) -> [last_hidden_state]` over this path's graph."""
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
-        if self._graph is None and not onnx_export.is_current(self.path, self.fingerprint):
-            onnx_export.export(self.path)  # first use without `make model`: export once, then reuse
-        d = onnx_export.onnx_dir(self.path)
-        graph = self._graph or d / (onnx_export.INT8 if self.quantized else onnx_export.FP32)
+        graph = self._graph or onnx_folder / (onnx_export.INT8 if self.quantized else onnx_export.FP32)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = self.threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._session = ort.InferenceSession(str(graph), opts, providers=providers())
+        return ort.InferenceSession(str(graph), opts, providers=providers())
+
+    def _load(self) -> None:
+        if self._session is not None:
+            return
+        from tokenizers import Tokenizer
+
+        if self._graph is None and not onnx_export.is_current(self.path, self.fingerprint):
+            onnx_export.export(self.path)  # first use without `make model`: export once, then reuse
+        self._session = self._open_session(onnx_export.onnx_dir(self.path))
         tok = Tokenizer.from_file(str(self.path / "tokenizer.json"))
         tok.no_truncation()
         tok.no_padding()

@@ -11,6 +11,8 @@ transformer optimizer recognises; the sdpa export is not fused), the graph is fu
 model's own head count and hidden size from its config), and the optimised graph is quantised with dynamic
 int8 weights, except the feed-forward output projections (the MatMul fed by GELU), which stay fp32: their input's
 long-tailed activations are what per-tensor dynamic quantisation handles worst (docs/notes/embed-int8.md).
+The unfused export is also converted to OpenVINO's IR with fp32 weights (index/openvino_embedder.py: OpenVINO
+fuses the graph itself, and cannot read the com.microsoft ops of ONNX Runtime's fused graph).
 `export.json` records the source model's fingerprint and RECIPE: a stale export is redone."""
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from pathlib import Path
 
 FP32 = "model.onnx"  # the optimised fp32 graph
 INT8 = "model.int8.onnx"  # the optimised graph with dynamic int8 weights
+OPENVINO = "openvino/model.xml"  # the unfused fp32 graph as OpenVINO IR (weights in model.bin, kept fp32)
 OPSET = 17
 # Bump when the export, optimisation or quantisation changes: an export of another recipe is redone.
 RECIPE = 3
@@ -49,7 +52,7 @@ def is_current(model_dir: Path, source_fp: str) -> bool:
     out = onnx_dir(model_dir)
     info = read_info(model_dir)
     return (info.get("source_fingerprint") == source_fp and info.get("recipe") == RECIPE
-            and (out / FP32).exists() and (out / INT8).exists())
+            and all((out / f).exists() for f in (FP32, INT8, OPENVINO)))
 
 
 def model_shape(model_dir: Path) -> tuple[int, int]:
@@ -90,6 +93,15 @@ def export_raw(model_dir: Path, dest: Path, attn_implementation: str = "eager") 
                                         "last_hidden_state": {0: "batch", 1: "seq"}})
 
 
+def to_openvino(src: Path, dest: Path) -> str:
+    """OpenVINO IR of the unfused graph; compress_to_fp16=False keeps the weights exact (the default halves
+    them, which changes the vectors). Returns OpenVINO's version."""
+    import openvino as ov
+
+    ov.save_model(ov.convert_model(str(src)), str(dest), compress_to_fp16=False)
+    return ov.get_version()
+
+
 def optimise(src: Path, dest: Path, num_heads: int, hidden_size: int) -> dict:
     """ONNX Runtime's BERT fusions (CPU, opt level 1: portable across machines); returns the fused-op counts."""
     from onnxruntime.transformers.optimizer import optimize_model
@@ -123,7 +135,8 @@ def quantise(src: Path, dest: Path, per_channel: bool = False, op_types: list[st
 
 
 def export(model_dir: Path, force: bool = False) -> Path:
-    """Write model.onnx (optimised fp32) and model.int8.onnx for the model folder; returns the ONNX folder."""
+    """Write model.onnx (optimised fp32), model.int8.onnx and openvino/model.xml for the model folder; returns
+    the ONNX folder."""
     from .embedder import folder_fingerprint
 
     model_dir = Path(model_dir)
@@ -141,13 +154,14 @@ def export(model_dir: Path, force: bool = False) -> Path:
     try:
         export_raw(model_dir, tmp / "raw.onnx")
         fused = optimise(tmp / "raw.onnx", tmp / FP32, heads, hidden)
+        openvino_version = to_openvino(tmp / "raw.onnx", tmp / OPENVINO)
         (tmp / "raw.onnx").unlink()
         kept = quantise(tmp / FP32, tmp / INT8, **QUANT)
         for f in ("tokenizer.json", "config_sentence_transformers.json"):
             shutil.copy2(model_dir / f, tmp / f)
         (tmp / "export.json").write_text(json.dumps({
             "source": str(model_dir), "source_fingerprint": fp, "recipe": RECIPE, "opset": OPSET,
-            "torch": torch.__version__, "onnxruntime": onnxruntime.__version__,
+            "torch": torch.__version__, "onnxruntime": onnxruntime.__version__, "openvino": openvino_version,
             "optimiser": {"model_type": "bert", "num_heads": heads, "hidden_size": hidden, "fused": fused},
             "int8": {"weight_type": "QInt8", **QUANT, "fp32_nodes": len(kept)}}, indent=1))
         if out.exists():

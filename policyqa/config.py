@@ -14,7 +14,7 @@ class Settings:
     data_dir: Path
     model_dir: Path
     database_url: str | None = None  # POLICYQA_DATABASE_URL: PostgreSQL backend instead of the files under data/
-    # embedding path for builds: torch-fp32 | onnx-fp32 | onnx-int8 (None: index.embedder's default);
+    # embedding path for builds: torch-fp32 | onnx-fp32 | openvino-fp32 | onnx-int8 (None: index.embedder's default);
     # queries follow the path the index was built with unless this is set.
     embedding: str | None = None
 

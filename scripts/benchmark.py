@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 SHARED = ROOT.parent / "shared"
-PATHS = ("torch-fp32", "onnx-fp32", "onnx-int8")
+PATHS = ("torch-fp32", "onnx-fp32", "openvino-fp32", "onnx-int8")
 
 
 def pct(ts, p) -> float:
