@@ -5,6 +5,7 @@ removed first: the structure parser has already split on the document's own numb
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
 from .lines import MARKERS
@@ -12,6 +13,11 @@ from .lines import MARKERS
 
 @lru_cache(maxsize=1)
 def _tok():
+    # underthesea's package import also loads its optional translator, and with it torch and transformers: ~1.8 s
+    # in every process that segments (each ingestion worker). We never translate; a None entry makes that one
+    # optional import fail the way underthesea expects (it then sets `translate` to None). A translator someone
+    # imported before is left as it is.
+    sys.modules.setdefault("underthesea.pipeline.translate", None)
     from underthesea import sent_tokenize, word_tokenize
 
     return sent_tokenize, word_tokenize

@@ -33,3 +33,13 @@ def _modules(home: Path, *args: str) -> dict:
                                   ["search", "phat trien du lich", "--mode", "bm25"]])
 def test_no_torch(home, args):
     assert _modules(home, *args) == {"torch": False, "sentence_transformers": False}
+
+
+def test_word_segmentation_does_not_import_torch():
+    """Every ingestion worker segments clauses; underthesea's own import would load torch for its translator."""
+    code = ("import sys, json; from ingest.segment import segment; s = segment('1. Sở Y tế chủ trì thực hiện.');"
+            "print(json.dumps([s, 'torch' in sys.modules, 'transformers' in sys.modules]))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"})
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.strip().splitlines()[-1]) == ["Sở Y_tế chủ_trì thực_hiện .", False, False]
