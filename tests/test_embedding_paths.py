@@ -75,7 +75,7 @@ def test_default_build_path_is_openvino_on_cpu(model_dir, monkeypatch):
     monkeypatch.setattr(emb, "_cuda_present", lambda: False)
     assert emb.build_path() == "openvino-fp32"
     assert emb.make_embedder(model_dir).embedding_path == "openvino-fp32"
-    # queries of an fp32 index, or before any index exists, go through ONNX Runtime (same vectors, fast start)
+    # queries of an fp32 index, or before any index exists, go through ONNX Runtime (same vectors)
     assert emb.embedder_for_manifest(model_dir, None).embedding_path == "onnx-fp32"
     assert emb.embedder_for_manifest(model_dir, {"embedding": {"path": "openvino-fp32"}}).embedding_path == "onnx-fp32"
     assert emb.embedder_for_manifest(model_dir, {"embedding": {"path": "onnx-int8"}}).embedding_path == "onnx-int8"
