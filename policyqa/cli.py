@@ -74,6 +74,9 @@ def build(ctx, force, database_url, as_json):
     s = _settings(ctx)
     bars = {}
     labels = {"ingest": ("reading documents", "file"), "embed": ("embedding clauses", "clause")}
+    # tqdm starts a monitor thread with its first bar (even a disabled one), and ingestion forks its worker
+    # processes only from a single-threaded process: with the monitor, every build parsed in one process
+    tqdm.monitor_interval = 0
 
     def progress(step, done, total, eta):  # tqdm shows the rate and the ETA
         if step not in bars:

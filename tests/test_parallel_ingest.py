@@ -27,3 +27,32 @@ def test_parallel_equals_serial(tmp_path, monkeypatch):
     # unchanged files are reused, not re-parsed
     c, rc = pipeline.ingest_corpus(corpus, tmp_path / "b.jsonl", root=tmp_path, workers=2)
     assert c == b and len(rc.reused) == 5 and not rc.processed
+
+
+def test_cli_build_ingests_in_worker_processes(tmp_path):
+    """`policyqa build` reaches the parallel ingestion: its progress bars must not start a thread first (tqdm's
+    monitor did, and every build was parsed in one process)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    # 10 files, past PARALLEL_MIN_FILES; the copies differ by trailing newlines (byte-identical files are read once)
+    for i, f in enumerate(sorted(CORPUS.glob("*.txt"))):
+        (corpus / f"copy{i}.txt").write_bytes(f.read_bytes() + b"\n" * (i + 1))
+    probe = ("import sys, json, threading; import ingest.pipeline as p\n"
+             "def spy(jobs, workers, done):\n"
+             "    print(json.dumps([len(jobs), workers, threading.active_count()])); raise SystemExit(0)\n"
+             "p._run_all = spy\n"
+             "from policyqa.cli import main\n"
+             "main(['--home', sys.argv[1], 'build'] + sys.argv[2:], standalone_mode=False)\n")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "HF_HUB_OFFLINE": "1", "POLICYQA_CORPUS": str(corpus)}
+    for extra in ([], ["--json"]):
+        r = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "home"), *extra], capture_output=True,
+                           text=True, env=env, timeout=120)
+        assert r.returncode == 0, r.stderr
+        jobs, workers, threads = json.loads(r.stdout.strip().splitlines()[-1])
+        assert jobs == 10 and threads == 1, (jobs, workers, threads)
