@@ -34,8 +34,7 @@ def clause_rows(docs: list[dict]) -> list[dict]:
     rows = []
     for d in docs:
         for c in d["clauses"]:
-            rows.append({**{k: v for k, v in c.items() if k != "segmented"}, "doc_id": d["doc_id"],
-                         "source": d["source"], "segmented": c.get("segmented", ""), "doc": doc_view(d["meta"])})
+            rows.append({**c, "doc_id": d["doc_id"], "source": d["source"], "doc": doc_view(d["meta"])})
     return rows
 
 

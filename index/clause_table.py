@@ -40,6 +40,9 @@ SCHEMA = pa.schema([pa.field("doc", pa.int32(), nullable=False)]
                    + [pa.field(k, pa.string()) for k in JSON_COLUMNS]
                    + [pa.field("extra", pa.string())])
 _MISSING = "__missing__"  # in `extra`: known keys this record did not have
+# Columns a record may lack, stored as null and read back as absent (no `extra` entry per row): ingestion stopped
+# writing "segmented" (only a word-token index uses it, and it segments for itself); older tables still have it.
+_OPTIONAL = frozenset({"segmented"})
 
 
 def _dumps(v) -> str:
@@ -63,8 +66,9 @@ def write(path: Path, docs: list[dict], batch: int = 20_000) -> int:
                 cols["doc"].append(di)
                 extra, missing = {}, []
                 for k, (_, ok) in COLUMNS.items():
-                    if k not in c:
-                        missing.append(k)
+                    if k not in c or (k in _OPTIONAL and c[k] is None):
+                        if k not in _OPTIONAL:
+                            missing.append(k)
                         cols[k].append(None)
                     elif ok(c[k]):
                         cols[k].append(c[k])
@@ -152,7 +156,7 @@ def _record(r: dict) -> dict:
     r.pop("doc")
     out = {}
     for k in COLUMNS:
-        if k in missing:
+        if k in missing or (k in _OPTIONAL and r[k] is None and k not in extra):
             continue
         out[k] = extra.pop(k) if k in extra else r[k]
     for k in JSON_COLUMNS:

@@ -41,7 +41,8 @@ def tokenize(text: str, scheme: str = "syllable+bigram", folded: bool = False, s
     if scheme == "word":
         from ingest.segment import segment, words
 
-        toks = words(segmented if segmented is not None else segment(text))
+        # clauses carry no segmentation since ingestion stopped making it ("" in the clause table): segment here
+        toks = words(segmented or segment(text))
         return [fold(t) for t in toks] if folded else toks
     syl = syllables(text)
     if folded:

@@ -1,4 +1,4 @@
-"""corpus/ -> docs.jsonl: read, clean, parse the clause tree, attach metadata and task fields, segment.
+"""corpus/ -> docs.jsonl: read, clean, parse the clause tree, attach metadata and task fields.
 
 Incremental: a file whose content hash (and parser version) is unchanged is not reprocessed. A file
 that fails keeps its last good version, if any, and is reported; other files are still processed."""
@@ -14,7 +14,7 @@ from typing import Callable
 from . import atomic, corrections, limits, metadata, tasks
 from .document import understand
 from .readers import MAX_BYTES, SUPPORTED, IngestError
-from .segment import segment, strip_marker
+from .segment import strip_marker
 from .structure import Node
 
 PARSER_VERSION = 7  # bump when parsing output changes, so cached documents are re-parsed
@@ -56,8 +56,7 @@ def _clause_records(doc_id: str, node: Node, parts: list[str]) -> list[dict]:
         out.append({**rec, "clause_id": f"{doc_id}:{path}", "path": path, "label": f"{node.label} ({n})",
                     "citation_path": f"{node.citation_path} (phần {n})" if node.citation_path else "",
                     "heading": _short(text), "text": text, "fields": {},
-                    "search_text": " ".join(x for x in (context, text, " ".join(node.notes)) if x),
-                    "segmented": segment(text)})
+                    "search_text": " ".join(x for x in (context, text, " ".join(node.notes)) if x)})
     return out
 
 
@@ -94,7 +93,6 @@ def _clause_record(doc_id: str, node: Node, text: str | None = None) -> dict:
         "search_text": search_text,
         "span": [min(starts), max(ends)] if starts else None,
         "fields": node.fields,
-        "segmented": segment(text),
     }
 
 
@@ -226,17 +224,26 @@ def _ingest_one(args: tuple) -> dict | tuple[str, str, str] | None:
         return None
 
 
-def _run_all(jobs: list[tuple], workers: int, done: Callable[[int], None]) -> list:
-    """ingest_file over `jobs`, in file order; in `workers` processes when it pays."""
+def _pool_context():
+    """fork from a single-threaded process (the CLI): workers inherit the loaded parser. A threaded one (the app's
+    and the service's servers) must not fork (a lock held by another thread stays locked in the child), so its
+    workers come from a fork server: a fresh single-threaded process that imports the parser once."""
+    import multiprocessing
     import threading
 
-    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES and threading.active_count() == 1:
-        # fork: workers inherit the loaded parser (no re-import); only from a single-threaded process
-        # (the CLI), since forking a threaded one (the app's server) can deadlock.
-        import multiprocessing
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
+
+
+def _run_all(jobs: list[tuple], workers: int, done: Callable[[int], None]) -> list:
+    """ingest_file over `jobs`, in file order; in `workers` processes when it pays."""
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork")) as ex:
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=_pool_context()) as ex:
             out = []
             for r in ex.map(_ingest_one, jobs, chunksize=1):
                 out.append(r)

@@ -45,3 +45,13 @@ def test_same_tokens_on_real_gazette_and_codified_text():
     plain, folded = tokenize_both(texts)
     assert plain == [tokenize(t) for t in texts]
     assert folded == [tokenize(t, folded=True) for t in texts]
+
+
+def test_word_scheme_segments_on_demand():
+    """Ingestion no longer segments every clause (the default index never used it): an index with word tokens
+    segments the texts it indexes when it is built."""
+    texts = ["Ủy ban nhân dân tỉnh giao Sở Kế hoạch và Đầu tư chủ trì.", "b) Phát triển kinh tế biển"]
+    plain, folded = tokenize_both(texts, "word")
+    assert "ban_nhân_dân" in plain[0] and "kế_hoạch" in plain[0] and "kinh_tế" in plain[1]
+    assert "ke_hoach" in folded[0] and "kinh_te" in folded[1]
+    assert plain == [tokenize(t, "word") for t in texts]

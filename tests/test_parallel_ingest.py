@@ -56,3 +56,32 @@ def test_cli_build_ingests_in_worker_processes(tmp_path):
         assert r.returncode == 0, r.stderr
         jobs, workers, threads = json.loads(r.stdout.strip().splitlines()[-1])
         assert jobs == 10 and threads == 1, (jobs, workers, threads)
+
+
+def test_threaded_process_ingests_in_worker_processes(tmp_path, monkeypatch):
+    """The app and the service are threaded: they must not fork, and must not fall back to one process either
+    (a whole corpus added through them was parsed serially). Their workers come from a fork server."""
+    import multiprocessing
+    import threading
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_FILES", 2)
+    serial, _ = pipeline.ingest_docs(corpus, [], root=tmp_path, workers=1)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)  # a server's threads
+    other.start()
+    children, result = [], {}
+
+    def progress(source, done, total):
+        children.append(len(multiprocessing.active_children()))
+
+    try:
+        assert threading.active_count() > 1
+        result["docs"], result["report"] = pipeline.ingest_docs(corpus, [], root=tmp_path, workers=2,
+                                                                progress=progress)
+        assert pipeline._pool_context().get_start_method() == "forkserver"
+    finally:
+        stop.set()
+    assert result["docs"] == serial and not result["report"].errors
+    assert max(children) == 2, children  # the files were parsed in two worker processes
