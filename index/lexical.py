@@ -41,7 +41,7 @@ def tokenize(text: str, scheme: str = "syllable+bigram", folded: bool = False, s
     if scheme == "word":
         from ingest.segment import segment, words
 
-        # clauses carry no segmentation since ingestion stopped making it ("" in the clause table): segment here
+        # ingestion no longer segments clauses (older records may still carry it): segment what is indexed here
         toks = words(segmented or segment(text))
         return [fold(t) for t in toks] if folded else toks
     syl = syllables(text)
