@@ -14,7 +14,7 @@ from .lines import MARKERS
 @lru_cache(maxsize=1)
 def _tok():
     # underthesea's package import also loads its optional translator, and with it torch and transformers: ~1.8 s
-    # in every process that segments (each ingestion worker). We never translate; a None entry makes that one
+    # in every process that segments (a word-token index build). We never translate; a None entry makes that one
     # optional import fail the way underthesea expects (it then sets `translate` to None). A translator someone
     # imported before is left as it is.
     sys.modules.setdefault("underthesea.pipeline.translate", None)

@@ -13,7 +13,8 @@ def _record(**over):
     rec = {"clause_id": "d:II.1", "path": "II.1", "kind": "item", "citation_path": "mục II.1", "label": "1",
            "parent": "d:II", "depth": 1, "heading": "1. Tuyên truyền", "breadcrumb": ["II. NHIỆM VỤ"],
            "text": "1. Tuyên truyền, phổ biến Kết luận số 62-KL/TW.", "notes": [],
-           "search_text": "II. NHIỆM VỤ 1. Tuyên truyền, phổ biến Kết luận số 62-KL/TW.", "span": [10, 60],
+           "search_text": "II. NHIỆM VỤ 1. Tuyên truyền, phổ biến Kết luận số 62-KL/TW.",
+           "span": [10, 60],
            "fields": {"lead": "Sở Nội vụ"}}
     rec.update(over)
     return rec

@@ -1,12 +1,13 @@
-"""The ONNX Runtime and OpenVINO paths embed within a stated tolerance of the reference sentence-transformers model,
-on real clauses of the bundled plans; an index is never read with vectors from another path.
+"""The ONNX Runtime and OpenVINO paths embed within a stated tolerance of the reference sentence-transformers model, on
+real clauses of the bundled plans; an index is never read with vectors from another path.
 
 Tolerances (cosine to the reference, per clause), from measurements on these clauses and on the shared corpora
-(scripts/onnx_variants.py): onnx-fp32, the graph fused by ONNX Runtime's optimizer, min >= 0.999 (measured
->= 0.99999); openvino-fp32, OpenVINO's own fusion of the unfused graph with f32 precision pinned, the same
-(and >= 0.99999 to onnx-fp32: measured 1.0 to six decimals on 1,000 clauses of ../shared/corpora); onnx-int8, that graph with per-channel dynamic int8 weights except the feed-forward output
-projections (fp32), mean >= 0.997, min >= 0.995 (measured 0.9989 / 0.9982 on these clauses and 0.9990 / 0.9982 on
-400 clauses of ../shared/corpora; all-int8 per channel gave 0.996 / 0.993, per tensor 0.985 / 0.975)."""
+(scripts/onnx_variants.py): onnx-fp32, the graph fused by ONNX Runtime's optimizer, min >= 0.999 (measured >=
+0.99999); openvino-fp32, OpenVINO's own fusion of the unfused graph with f32 precision pinned, the same (and >=
+0.99999 to onnx-fp32: measured 1.0 to six decimals on 1,000 clauses of ../shared/corpora); onnx-int8, that graph
+with per-channel dynamic int8 weights except the feed-forward output projections (fp32), mean >= 0.997, min >= 0.995
+(measured 0.9989 / 0.9982 on these clauses and 0.9990 / 0.9982 on 400 clauses of ../shared/corpora; all-int8 per
+channel gave 0.996 / 0.993, per tensor 0.985 / 0.975)."""
 from __future__ import annotations
 
 import numpy as np

@@ -36,8 +36,9 @@ def test_no_torch(home, args):
 
 
 def test_word_segmentation_does_not_import_torch():
-    """Every ingestion worker segments clauses; underthesea's own import would load torch for its translator."""
-    code = ("import sys, json; from ingest.segment import segment; s = segment('1. Sở Y tế chủ trì thực hiện.');"
+    """A word-token index segments what it indexes; underthesea's own import would load torch for its translator."""
+    code = ("import sys, json; from ingest.segment import segment;"
+            "s = segment('1. Sở Y tế chủ trì thực hiện.');"
             "print(json.dumps([s, 'torch' in sys.modules, 'transformers' in sys.modules]))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                        env={**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1"})
